@@ -1,1 +1,71 @@
-//! placeholder
+//! Helpers for the end-to-end tests of the `mutinf` binary (the tests live in `tests/tests/`).
+//!
+//! The binary is the one cargo built next to the test executables (`target/<profile>/mutinf`);
+//! `cargo test --workspace` builds it because the CLI crate has an integration test of its
+//! own. `MUTINF_BIN` overrides the path (e.g. to test an installed binary).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// Path of the binary under test.
+pub fn binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("MUTINF_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("the test executable has a path");
+    // target/<profile>/deps/<test> -> target/<profile>/mutinf
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("test runs from target/<profile>/deps");
+    let binary = profile_dir.join(format!("mutinf{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} does not exist: run the tests with `cargo test --workspace` (which builds it) or set MUTINF_BIN",
+        binary.display()
+    );
+    binary
+}
+
+/// A command running the binary with `args`.
+pub fn mutinf<I, S>(args: I) -> Command
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut command = Command::new(binary());
+    command.args(args);
+    command
+}
+
+/// Runs the binary, asserts success, and parses stdout as one JSON value.
+pub fn run_json<I, S>(args: I) -> serde_json::Value
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = run(args);
+    assert!(out.status.success(), "mutinf failed ({:?}): {}", out.status, String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {stdout}"))
+}
+
+/// Runs the binary and returns its output.
+pub fn run<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    mutinf(args).output().expect("the binary runs")
+}
+
+/// Runs the binary, asserts it failed with exit code 2 and no panic, and returns stderr.
+pub fn run_usage_error<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = run(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "expected exit 2, got {:?}; stderr: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "the binary panicked: {stderr}");
+    assert!(!stderr.trim().is_empty(), "an error must say what is wrong");
+    stderr
+}

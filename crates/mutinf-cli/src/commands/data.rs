@@ -1,0 +1,52 @@
+//! Loading paired samples from a file with the column-selection flags shared by commands.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use mutinf_core::PairedSamples;
+use mutinf_core::columns::{resolve_columns, split_dims};
+use mutinf_core::io::read_table;
+
+/// Which file and which columns hold X and Y.
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Input: CSV (header optional) or NumPy .npy (2-D).
+    pub file: PathBuf,
+    /// Columns of X: names or 0-based indices, lists and inclusive ranges (`0,2`, `X0..X4`).
+    /// Default: the first column.
+    #[arg(long, conflicts_with = "dims")]
+    pub x: Option<String>,
+    /// Columns of Y, same syntax as --x. Default: the second column.
+    #[arg(long, conflicts_with = "dims")]
+    pub y: Option<String>,
+    /// Split the columns in order: the first DX are X, the next DY are Y (e.g. `--dims 3,2`).
+    #[arg(long, value_parser = super::generate::parse_dims)]
+    pub dims: Option<(usize, usize)>,
+}
+
+impl DataArgs {
+    /// Reads the file and selects X and Y, validated (finite, non-constant, paired).
+    pub fn load(&self) -> anyhow::Result<PairedSamples> {
+        let table = read_table(&self.file)?;
+        let (x, y) = match (self.dims, &self.x, &self.y) {
+            (Some((dx, dy)), _, _) => split_dims(table.ncols(), dx, dy)?,
+            (None, x, y) => {
+                if (x.is_none() || y.is_none()) && table.ncols() < 2 {
+                    bail!(
+                        "{} has {} column(s); MI needs two: give a file with an X and a Y column (or choose them with --x/--y)",
+                        self.file.display(),
+                        table.ncols()
+                    );
+                }
+                let x = match x { Some(spec) => resolve_columns(spec, table.names())?, None => vec![0] };
+                let y = match y { Some(spec) => resolve_columns(spec, table.names())?, None => vec![1] };
+                (x, y)
+            }
+        };
+        if let Some(shared) = x.iter().find(|j| y.contains(j)) {
+            bail!("column '{}' is selected for both X and Y; choose disjoint columns", table.names()[*shared]);
+        }
+        table.paired_indices(&x, &y).with_context(|| format!("in {}", self.file.display()))
+    }
+}

@@ -1,0 +1,34 @@
+//! Writing results: JSON on stdout, sample tables to CSV or NPY by file extension.
+
+use std::path::Path;
+
+use anyhow::Context;
+use mutinf_core::io::{Table, write_csv, write_npy};
+use ndarray::Array2;
+
+/// Prints a value as one line of JSON on stdout.
+pub fn print_json(value: &serde_json::Value) {
+    println!("{value}");
+}
+
+/// Writes samples with the given column names: `.npy` by extension, CSV otherwise.
+pub fn write_samples(path: &Path, names: Vec<String>, data: Array2<f64>) -> anyhow::Result<()> {
+    let is_npy = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("npy"));
+    if is_npy {
+        write_npy(path, &data)?;
+    } else {
+        write_csv(path, &Table::new(names, data)?)?;
+    }
+    Ok(())
+}
+
+/// Writes pretty JSON to a file.
+pub fn write_json(path: &Path, value: &serde_json::Value) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    std::fs::write(path, text + "\n").with_context(|| format!("writing {}", path.display()))
+}
+
+/// Column names `X0..X{dx-1}, Y0..Y{dy-1}`.
+pub fn xy_names(dx: usize, dy: usize) -> Vec<String> {
+    (0..dx).map(|j| format!("X{j}")).chain((0..dy).map(|j| format!("Y{j}"))).collect()
+}

@@ -1,0 +1,27 @@
+//! Smoke tests of the built binary. Besides checking the basics, this integration test makes
+//! cargo build the `mutinf` binary itself during `cargo test`, which the end-to-end tests in
+//! the workspace's `tests/` member run.
+
+use std::process::Command;
+
+fn mutinf() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mutinf"))
+}
+
+#[test]
+fn help_and_version_succeed() {
+    let out = mutinf().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for command in ["generate", "train"] {
+        assert!(text.contains(command), "help lacks {command}: {text}");
+    }
+    assert!(mutinf().arg("--version").output().unwrap().status.success());
+}
+
+#[test]
+fn unknown_subcommand_is_a_usage_error() {
+    let out = mutinf().arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stderr.is_empty());
+}
