@@ -27,6 +27,10 @@ enum Command {
     /// Generate samples with known (ground-truth) mutual information.
     #[command(subcommand)]
     Generate(commands::generate::GenerateCommand),
+    /// Estimate the mutual information between columns of a CSV or NPY file.
+    Estimate(commands::estimate::EstimateArgs),
+    /// The mutual information of every pair of columns, as a CSV matrix.
+    Matrix(commands::matrix::MatrixArgs),
     /// Train an InfoNet model on simulated Gaussian mixtures.
     Train(commands::train::TrainArgs),
 }
@@ -35,6 +39,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(cmd) => commands::generate::run(cmd),
+        Command::Estimate(args) => commands::estimate::run(args),
+        Command::Matrix(args) => commands::matrix::run(args),
         Command::Train(args) => commands::train::run(args),
     };
     match result {

@@ -1,4 +1,8 @@
 //! One module per subcommand: its clap arguments and its `run`.
 
+mod data;
+pub mod estimate;
 pub mod generate;
+pub mod matrix;
+mod methods;
 pub mod train;
