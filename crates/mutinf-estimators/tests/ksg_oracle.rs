@@ -1,0 +1,88 @@
+//! The fast KSG paths (sorted 1-D walk, kd-tree) against the O(N²) brute force, to 1e-9,
+//! on normal, Cauchy-tailed and tied data, 1-D and multivariate, both algorithms.
+
+mod common;
+
+use common::*;
+use mutinf_core::{Estimator, PairedSamples};
+use mutinf_estimators::ksg::{KsgAlgorithm, KsgParams, ksg_mi};
+use mutinf_estimators::preprocess::scale_columns;
+
+const ALGS: [KsgAlgorithm; 2] = [KsgAlgorithm::One, KsgAlgorithm::Two];
+
+fn check_against_oracle(data: &PairedSamples, k: usize, label: &str) {
+    // The oracle runs on the same scaled values the estimator uses.
+    let (x, y) = (scale_columns(data.x()), scale_columns(data.y()));
+    for alg in ALGS {
+        let oracle = ksg_brute_force(x.view(), y.view(), k, alg);
+        let fast = KsgParams::new().k(k).algorithm(alg).check().unwrap().estimate(data).unwrap().mi;
+        assert!((fast - oracle).abs() < 1e-9, "{label} {alg:?} k={k}: fast {fast} vs brute {oracle}");
+        // The generic kd-tree path must agree too (it is what dx, dy > 1 use).
+        let tree = mutinf_estimators::ksg::ksg_mi_tree(x.view(), y.view(), k, alg, false);
+        assert!((tree - oracle).abs() < 1e-9, "{label} {alg:?} k={k}: tree {tree} vs brute {oracle}");
+    }
+}
+
+#[test]
+fn one_d_normal_matches_brute_force() {
+    for (seed, rho) in [(1, 0.0), (2, 0.5), (3, 0.9), (4, -0.7)] {
+        for k in [1, 3, 7] {
+            check_against_oracle(&gaussian_pair(700, rho, seed), k, &format!("normal rho={rho}"));
+        }
+    }
+}
+
+#[test]
+fn one_d_cauchy_matches_brute_force() {
+    for seed in 10..13 {
+        for k in [1, 3, 5] {
+            check_against_oracle(&cauchy_pair(600, seed), k, "cauchy");
+        }
+    }
+}
+
+#[test]
+fn one_d_tied_matches_brute_force() {
+    // Values in {0..7}: most distances tie, many k-th distances are 0 or shared.
+    for seed in 20..23 {
+        for k in [1, 3, 10] {
+            check_against_oracle(&tied_pair(400, seed), k, "tied");
+        }
+    }
+}
+
+#[test]
+fn multivariate_matches_brute_force() {
+    for (seed, dx, dy) in [(30, 2, 3), (31, 3, 1), (32, 1, 2), (33, 4, 4)] {
+        let (data, _) = gaussian_blocks(500, dx, dy, &[0.8, 0.5], seed);
+        check_against_oracle(&data, 3, &format!("gaussian {dx}x{dy}"));
+    }
+    // Cauchy-tailed and tied 2x3 blocks, built from the 1-D generators.
+    let blocks = |a: &PairedSamples, b: &PairedSamples, c: &PairedSamples| {
+        let x = ndarray::concatenate![ndarray::Axis(1), a.x(), b.x()];
+        let y = ndarray::concatenate![ndarray::Axis(1), a.y(), b.y(), c.y()];
+        PairedSamples::new(x, y).unwrap()
+    };
+    let cauchy = blocks(&cauchy_pair(500, 40), &cauchy_pair(500, 41), &cauchy_pair(500, 42));
+    check_against_oracle(&cauchy, 3, "cauchy 2x3");
+    let tied = blocks(&tied_pair(400, 43), &tied_pair(400, 44), &tied_pair(400, 45));
+    for k in [1, 4] {
+        check_against_oracle(&tied, k, "tied 2x3");
+    }
+}
+
+#[test]
+fn parallel_and_serial_are_bit_identical() {
+    // Above the parallel threshold (20 000 points).
+    let data = gaussian_pair(30_000, 0.6, 50);
+    let (bx, by) = gaussian_blocks(25_000, 2, 2, &[0.7], 51);
+    let _ = by;
+    for alg in ALGS {
+        let a = ksg_mi(data.x(), data.y(), 3, alg, true).unwrap();
+        let b = ksg_mi(data.x(), data.y(), 3, alg, false).unwrap();
+        assert_eq!(a.to_bits(), b.to_bits());
+        let a = ksg_mi(bx.x(), bx.y(), 3, alg, true).unwrap();
+        let b = ksg_mi(bx.x(), bx.y(), 3, alg, false).unwrap();
+        assert_eq!(a.to_bits(), b.to_bits());
+    }
+}
