@@ -63,7 +63,9 @@ ours() { # prints "mi ms"
         done | "$PY" -c '
 import sys, json, statistics
 rows = [json.loads(l) for l in sys.stdin if l.strip().startswith("{")]
-print(f"{rows[-1][\"mi\"]:.12f} {statistics.median(r[\"seconds\"] for r in rows) * 1e3:.3f}")'
+last = rows[-1]["mi"]
+median_ms = statistics.median(r["seconds"] for r in rows) * 1e3
+print("%.12f %.3f" % (last, median_ms))'
     else
         "$EXAMPLE" "$f" 3 "$REPEATS" | sed -E 's/mi=([^ ]+) ms=([^ ]+).*/\1 \2/'
     fi

@@ -152,3 +152,23 @@ fn bad_input_is_a_clear_error_with_exit_2() {
     let stderr = run_usage_error(["matrix", &write("m2.csv", "a,b,c\n1,2,3\n2,3,3\n3,1,3\n4,5,3\n")]);
     assert!(stderr.contains("'c'") && stderr.contains("constant"), "{stderr}");
 }
+
+#[test]
+fn mine_family_estimates_dependence_and_independence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dependent, truth) = generate_gaussian(dir.path(), "d.csv", 0.9, 2000, 21);
+    let (independent, _) = generate_gaussian(dir.path(), "i.csv", 0.0, 2000, 22);
+    // A seeded 500-step MINE run lands within ~0.03 of the truth on this data (the crate's
+    // own tests pin that down); 0.1 leaves room for platform float differences.
+    let json = estimate_json(&[dependent.to_str().unwrap(), "--method", "mine", "--seed", "1"]);
+    assert_eq!(json["method"], "mine");
+    assert!((mi(&json) - truth).abs() < 0.1, "mine: {} vs {truth}", mi(&json));
+    assert_eq!(estimate_json(&[dependent.to_str().unwrap(), "--method", "mine", "--seed", "1"])["mi"], json["mi"], "seeded runs repeat");
+    for method in ["mine", "nwj", "smile", "infonce"] {
+        let json = estimate_json(&[independent.to_str().unwrap(), "--method", method, "--steps", "300"]);
+        assert!(mi(&json).abs() < 0.05, "{method} on independent data: {json}");
+    }
+    let stderr = run_usage_error(["estimate", dependent.to_str().unwrap(), "--method", "mine", "--batch", "5000"]);
+    assert!(stderr.contains("batch size"), "{stderr}");
+    run_usage_error(["estimate", dependent.to_str().unwrap(), "--method", "nwj", "--lr", "-1"]);
+}

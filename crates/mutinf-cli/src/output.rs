@@ -1,14 +1,25 @@
-//! Writing results: JSON on stdout, sample tables to CSV or NPY by file extension.
+//! Writing results: stdout lines, JSON, sample tables to CSV or NPY by file extension.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
 use mutinf_core::io::{Table, write_csv, write_npy};
 use ndarray::Array2;
 
+/// Writes text to stdout. A closed pipe (`mutinf ... | head`) is not an error: the reader
+/// has all it wanted, so the rest is dropped quietly instead of panicking like `print!`.
+pub fn print_text(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing to stdout"),
+        _ => Ok(()),
+    }
+}
+
 /// Prints a value as one line of JSON on stdout.
-pub fn print_json(value: &serde_json::Value) {
-    println!("{value}");
+pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    print_text(&format!("{value}\n"))
 }
 
 /// Writes samples with the given column names: `.npy` by extension, CSV otherwise.

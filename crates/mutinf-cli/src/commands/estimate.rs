@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::data::DataArgs;
 use super::methods::{MethodArgs, build_estimator};
-use crate::output::print_json;
+use crate::output::{print_json, print_text};
 
 /// Arguments of `mutinf estimate`.
 #[derive(Debug, Args)]
@@ -44,7 +44,7 @@ pub enum Format {
 /// Runs `mutinf estimate`.
 pub fn run(args: EstimateArgs) -> anyhow::Result<()> {
     let data = args.data.load()?;
-    let estimator = build_estimator(&args.method, args.seed)?;
+    let estimator = build_estimator(&args.method, args.seed, args.bootstrap == 0 && args.shuffle == 0)?;
     let estimate = if args.bootstrap > 0 {
         let bootstrap = super::methods::bootstrap(args.bootstrap, args.level, args.seed)?;
         bootstrap.run(estimator.as_ref(), &data)?
@@ -58,17 +58,18 @@ pub fn run(args: EstimateArgs) -> anyhow::Result<()> {
     };
     match args.format {
         Format::Text => {
-            println!("{}", text_line(&estimate));
+            let mut text = text_line(&estimate) + "\n";
             if let Some(b) = &baseline {
-                println!("shuffled Y ({} times): {}", args.shuffle, text_line(b));
+                text += &format!("shuffled Y ({} times): {}\n", args.shuffle, text_line(b));
             }
+            print_text(&text)?;
         }
         Format::Json => {
             let mut value = serde_json::to_value(&estimate)?;
             if let Some(b) = &baseline {
                 value["shuffle_baseline"] = json!({ "mi": b.mi, "std_error": b.std_error, "repeats": args.shuffle });
             }
-            print_json(&value);
+            print_json(&value)?;
         }
     }
     Ok(())
@@ -87,6 +88,9 @@ pub fn text_line(e: &MiEstimate) -> String {
     for (name, value) in &e.params {
         let value = match value {
             serde_json::Value::String(s) => s.clone(),
+            // Lists (per-snapshot values, layer sizes) belong in --format json, not one line.
+            serde_json::Value::Array(_) | serde_json::Value::Object(_) => continue,
+            serde_json::Value::Number(n) if n.is_f64() => format!("{:.4}", n.as_f64().unwrap_or(f64::NAN)),
             other => other.to_string(),
         };
         line += &format!(" {name}={value}");

@@ -118,7 +118,7 @@ fn gaussian(args: GaussianArgs) -> anyhow::Result<()> {
     let samples = gmm.sample(args.n, &mut rng);
     write_samples(&args.out, xy_names(1, 1), samples).with_context(|| format!("writing {}", args.out.display()))?;
     let mi = -0.5 * (1.0 - args.rho * args.rho).ln();
-    print_json(&json!({ "mi": mi, "std_error": 0.0, "n": args.n, "seed": args.seed }));
+    print_json(&json!({ "mi": mi, "std_error": 0.0, "n": args.n, "seed": args.seed }))?;
     Ok(())
 }
 
@@ -144,7 +144,7 @@ fn gmm(args: GmmArgs) -> anyhow::Result<()> {
     // without sharing a random stream with the samples.
     let options = MonteCarloOptions { samples: args.truth_samples, seed: args.seed ^ 0x9e37_79b9_7f4a_7c15, ..Default::default() };
     let truth = gmm.mutual_information(&x, &y, &options)?;
-    print_json(&json!({ "mi": truth.value, "std_error": truth.std_error, "n": args.n, "seed": args.seed }));
+    print_json(&json!({ "mi": truth.value, "std_error": truth.std_error, "n": args.n, "seed": args.seed }))?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use mutinf_core::io::read_table;
 use mutinf_estimators::matrix::pairwise_mi;
 
 use super::methods::{MethodArgs, build_estimator};
+use crate::output::print_text;
 
 /// Arguments of `mutinf matrix`.
 #[derive(Debug, Args)]
@@ -37,7 +38,7 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
         let other = (j + 1) % table.ncols();
         table.paired_indices(&[j], &[other]).with_context(|| format!("in {}", args.file.display()))?;
     }
-    let estimator = build_estimator(&args.method, args.seed)?;
+    let estimator = build_estimator(&args.method, args.seed, false)?;
     let matrix = pairwise_mi(table.data().view(), estimator.as_ref())?;
 
     // CSV: a header of column names, then one row per column led by its name; the diagonal
@@ -50,7 +51,7 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     }
     match &args.out {
         Some(path) => std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))?,
-        None => print!("{csv}"),
+        None => print_text(&csv)?,
     }
     Ok(())
 }

@@ -1,7 +1,11 @@
 //! The estimation methods the CLI offers, their flags, and how each becomes an `Estimator`.
 
 use clap::{Args, ValueEnum};
-use mutinf_core::Estimator;
+use indicatif::{ProgressBar, ProgressStyle};
+use mutinf_core::{Estimator, MiEstimate, PairedSamples};
+use mutinf_mine::{Bound, MineEstimator, MineParams, StepReport};
+
+use crate::device::{CpuBackend, DeviceChoice, select};
 use mutinf_estimators::bootstrap::{Bootstrap, BootstrapParams};
 use mutinf_estimators::gmm_mi::GmmMiParams;
 use mutinf_estimators::histogram::{Binning, Bins, HistogramParams};
@@ -21,6 +25,17 @@ pub enum Method {
     Hist,
     /// Fit a Gaussian mixture by EM (K chosen by BIC), then the MI of the fit by Monte-Carlo.
     Gmm,
+    /// MINE: Donsker-Varadhan bound, moving-average corrected gradient (statistics network
+    /// optimised on this data; --steps, --batch, --lr, --device).
+    Mine,
+    /// Donsker-Varadhan bound with the plain (biased) minibatch gradient.
+    MineDv,
+    /// NWJ (MINE-f) bound.
+    Nwj,
+    /// InfoNCE bound (separable critic; capped at ln of the batch size).
+    Infonce,
+    /// SMILE: DV value with the partition term clipped (tau = 5), JS-trained.
+    Smile,
 }
 
 /// Bin placement for `--method hist`.
@@ -68,10 +83,23 @@ pub struct MethodArgs {
     /// Monte-Carlo samples for the MI of the gmm fit.
     #[arg(long, default_value_t = 100_000)]
     pub mc_samples: usize,
+    /// Optimisation steps for the neural methods (mine, mine-dv, nwj, infonce, smile).
+    #[arg(long, default_value_t = 500)]
+    pub steps: usize,
+    /// Minibatch size for the neural methods.
+    #[arg(long, default_value_t = 100)]
+    pub batch: usize,
+    /// Adam learning rate for the neural methods.
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f64,
+    /// Where neural methods run.
+    #[arg(long, value_enum, default_value_t = DeviceChoice::Cpu)]
+    pub device: DeviceChoice,
 }
 
-/// Builds the validated estimator for the chosen method; `seed` feeds stochastic methods.
-pub fn build_estimator(args: &MethodArgs, seed: u64) -> anyhow::Result<Box<dyn Estimator>> {
+/// Builds the validated estimator for the chosen method; `seed` feeds stochastic methods;
+/// `progress` draws a progress bar for the neural methods (single estimates only).
+pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::Result<Box<dyn Estimator>> {
     Ok(match args.method {
         Method::Ksg => Box::new(KsgParams::new().k(args.k).algorithm(KsgAlgorithm::One).check()?),
         Method::Ksg2 => Box::new(KsgParams::new().k(args.k).algorithm(KsgAlgorithm::Two).check()?),
@@ -93,7 +121,51 @@ pub fn build_estimator(args: &MethodArgs, seed: u64) -> anyhow::Result<Box<dyn E
         Method::Gmm => Box::new(
             GmmMiParams::new().max_components(args.max_components).samples(args.mc_samples).seed(seed).check()?,
         ),
+        Method::Mine | Method::MineDv | Method::Nwj | Method::Infonce | Method::Smile => {
+            let name = args.method.to_possible_value().expect("every method has a name");
+            let params = MineParams::new(Bound::from_name(name.get_name())?)
+                .with_steps(args.steps)
+                .with_batch(args.batch)
+                .with_lr(args.lr)
+                .with_seed(seed);
+            let device = select(args.device, CpuBackend::Flex)?;
+            Box::new(NeuralEstimator { inner: MineEstimator::new(params, device)?, progress })
+        }
     })
+}
+
+/// A MINE-family estimator that shows an indicatif bar (step, smoothed estimate, ETA) while
+/// it optimises; the bar hides itself when stderr is not a terminal.
+struct NeuralEstimator {
+    inner: MineEstimator,
+    progress: bool,
+}
+
+impl Estimator for NeuralEstimator {
+    fn method(&self) -> &str {
+        self.inner.method()
+    }
+
+    fn estimate(&self, data: &PairedSamples) -> mutinf_core::Result<MiEstimate> {
+        if !self.progress {
+            return self.inner.estimate(data);
+        }
+        let bar = ProgressBar::new(self.inner.params().steps as u64).with_style(
+            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] step {pos}/{len}  {per_sec}  ETA {eta}")
+                .expect("the template is valid")
+                .progress_chars("=> "),
+        );
+        let method = self.inner.method().to_owned();
+        let mut observer = |report: &StepReport| {
+            bar.set_position(report.step as u64);
+            if let Some(smoothed) = report.smoothed.first() {
+                bar.set_message(format!("{method} ≈ {smoothed:.4} nats"));
+            }
+        };
+        let result = self.inner.estimate_batch_with_progress(std::slice::from_ref(data), &mut observer);
+        bar.finish_and_clear();
+        Ok(result?.remove(0))
+    }
 }
 
 /// The validated bootstrap for `--bootstrap B --level L --seed S`.
