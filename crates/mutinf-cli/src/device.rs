@@ -59,5 +59,5 @@ fn gpu() -> anyhow::Result<Device> {
 
 #[cfg(not(feature = "gpu"))]
 fn gpu() -> anyhow::Result<Device> {
-    anyhow::bail!("this mutinf was built without GPU support; rebuild with `cargo build --release --features gpu` or use --device cpu")
+    anyhow::bail!("this mutinf was built without GPU support; rebuild with `cargo build --release -p mutinf-cli --features gpu` or use --device cpu")
 }

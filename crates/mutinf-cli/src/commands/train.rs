@@ -32,7 +32,9 @@ pub struct TrainArgs {
     /// Total steps, overriding the config's `steps`.
     #[arg(long)]
     pub steps: Option<u64>,
-    /// Draw the training curves from metrics.jsonl to RUN/curves.png... (not yet available).
+    /// After training, draw the curves of metrics.jsonl (training and validation loss, Gaussian
+    /// MAE, the estimate at ρ = 0) to RUN/curves.svg. `--resume DIR --plot --steps 0` only plots
+    /// (also while another process is still training into DIR).
     #[arg(long)]
     pub plot: bool,
     /// No progress bar; one line per validation instead (for logs).
@@ -100,8 +102,10 @@ impl TrainObserver for Progress {
 
 /// Runs `mutinf train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
-    if args.plot {
-        anyhow::bail!("--plot is not available yet; plot metrics.jsonl from the run folder instead");
+    if args.plot && args.steps == Some(0) {
+        let dir = args.resume.as_ref().or(args.out.as_ref()).context("--plot --steps 0 needs the run folder: --resume DIR")?;
+        println!("curves: {}", plot_curves(dir)?.display());
+        return Ok(());
     }
     let device = select(args.device, args.backend)?;
     let (config, out, resume) = match (&args.resume, &args.config) {
@@ -135,5 +139,85 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     if let Some(v) = summary.last_validation {
         println!("last validation: {}", describe(&v));
     }
+    if args.plot {
+        let svg = plot_curves(&out)?;
+        println!("curves: {}", svg.display());
+    }
     Ok(())
+}
+
+/// One curve: (step, value) points, a colour and a legend label.
+struct Curve {
+    label: &'static str,
+    colour: &'static str,
+    points: Vec<(f64, f64)>,
+}
+
+fn panel(x0: f64, title: &str, curves: &[Curve]) -> String {
+    let (w, h, pad) = (460.0, 300.0, 50.0);
+    let all: Vec<(f64, f64)> = curves.iter().flat_map(|c| c.points.iter().copied()).filter(|p| p.1.is_finite()).collect();
+    if all.is_empty() {
+        return String::new();
+    }
+    let (xmin, xmax) = all.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
+    let (ymin, ymax) = all.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
+    let (xspan, yspan) = ((xmax - xmin).max(1.0), (ymax - ymin).max(1e-9));
+    let sx = |x: f64| x0 + pad + (x - xmin) / xspan * (w - 2.0 * pad);
+    let sy = |y: f64| h - pad + 20.0 - (y - ymin) / yspan * (h - 2.0 * pad);
+    let mut out = format!(
+        "<text x='{}' y='20' font-size='14'>{title}</text>\
+         <rect x='{}' y='{}' width='{}' height='{}' fill='none' stroke='#888'/>\
+         <text x='{}' y='{}' font-size='10'>{ymax:.4}</text><text x='{}' y='{}' font-size='10'>{ymin:.4}</text>\
+         <text x='{}' y='{}' font-size='10'>step {xmin:.0}</text><text x='{}' y='{}' font-size='10' text-anchor='end'>{xmax:.0}</text>",
+        x0 + pad, x0 + pad, pad - 30.0, w - 2.0 * pad, h - 2.0 * pad + 20.0,
+        x0 + 2.0, pad - 16.0, x0 + 2.0, h - pad + 20.0,
+        x0 + pad, h - pad + 36.0, x0 + w - pad, h - pad + 36.0,
+    );
+    for (i, c) in curves.iter().enumerate() {
+        let pts: Vec<String> = c.points.iter().filter(|p| p.1.is_finite()).map(|p| format!("{:.1},{:.1}", sx(p.0), sy(p.1))).collect();
+        out += &format!("<polyline fill='none' stroke='{}' stroke-width='1.5' points='{}'/>", c.colour, pts.join(" "));
+        out += &format!("<text x='{}' y='{}' font-size='11' fill='{}'>{}</text>", x0 + w - pad - 150.0, 40.0 + 14.0 * i as f64, c.colour, c.label);
+    }
+    out
+}
+
+/// Draws RUN/curves.svg from RUN/metrics.jsonl.
+fn plot_curves(run: &Path) -> anyhow::Result<PathBuf> {
+    let path = run.join("metrics.jsonl");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let (mut train, mut val, mut mae, mut zero) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("parsing {}", path.display()))?;
+        let r = &v["report"];
+        let step = r["step"].as_f64().unwrap_or(0.0);
+        match v["kind"].as_str() {
+            Some("train") => train.push((step, r["loss"].as_f64().unwrap_or(f64::NAN))),
+            Some("validation") => {
+                val.push((step, r["val_loss"].as_f64().unwrap_or(f64::NAN)));
+                mae.push((step, r["gauss_mae"].as_f64().unwrap_or(f64::NAN)));
+                if let Some(g) = r["gauss"].as_array().and_then(|g| g.iter().find(|p| p["rho"].as_f64() == Some(0.0))) {
+                    zero.push((step, g["estimate"].as_f64().unwrap_or(f64::NAN)));
+                }
+            }
+            _ => {}
+        }
+    }
+    // Moving average over 25 steps: single batches are noisy.
+    let smooth: Vec<(f64, f64)> = (0..train.len())
+        .map(|i| {
+            let lo = i.saturating_sub(24);
+            (train[i].0, train[lo..=i].iter().map(|p| p.1).sum::<f64>() / (i - lo + 1) as f64)
+        })
+        .collect();
+    let body = panel(0.0, "loss (−DV bound, nats)", &[
+        Curve { label: "train (25-step mean)", colour: "#1f77b4", points: smooth },
+        Curve { label: "validation", colour: "#d62728", points: val },
+    ]) + &panel(480.0, "validation on Gaussians (nats)", &[
+        Curve { label: "mean |error|", colour: "#2ca02c", points: mae },
+        Curve { label: "estimate at ρ = 0", colour: "#9467bd", points: zero },
+    ]);
+    let svg = format!("<svg xmlns='http://www.w3.org/2000/svg' width='960' height='330' font-family='sans-serif'><rect width='100%' height='100%' fill='white'/>{body}</svg>\n");
+    let out = run.join("curves.svg");
+    std::fs::write(&out, svg).with_context(|| format!("writing {}", out.display()))?;
+    Ok(out)
 }

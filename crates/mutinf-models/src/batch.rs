@@ -1,0 +1,149 @@
+//! Host-side preparation of a batch: copula transform, canonical order, the context/score
+//! split and the permutations of the marginal term. Plain `Vec`s, so a background thread can
+//! build batches while the network works.
+
+use mutinf_core::copula::rank_transform;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+use crate::readout::ReadoutPlan;
+use crate::{InfoNetConfig, ModelError};
+
+/// One sequence in copula coordinates: `u_i = (rank(x_i) − ½) / N`, same for v, so the points
+/// are centred in (0, 1) like the table's cells. Pairs are sorted by (u, v), which makes
+/// everything downstream independent of the order the samples came in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopulaSequence {
+    /// Copula coordinate of x per sample.
+    pub u: Vec<f32>,
+    /// Copula coordinate of y per sample.
+    pub v: Vec<f32>,
+}
+
+impl CopulaSequence {
+    /// Copula-transforms paired samples (average ranks for ties).
+    ///
+    /// ```
+    /// let s = mutinf_models::CopulaSequence::from_samples(&[3.0, 1.0, 2.0], &[0.0, 5.0, 1.0]).unwrap();
+    /// assert_eq!(s.u, vec![1.0 / 6.0, 0.5, 5.0 / 6.0]);
+    /// assert_eq!(s.v, vec![5.0 / 6.0, 1.0 / 2.0, 1.0 / 6.0]);
+    /// ```
+    pub fn from_samples(x: &[f64], y: &[f64]) -> Result<Self, ModelError> {
+        if x.len() != y.len() {
+            return Err(ModelError::LengthMismatch { x: x.len(), y: y.len() });
+        }
+        if let Some(bad) = x.iter().chain(y).find(|v| !v.is_finite()) {
+            return Err(ModelError::NonFinite(*bad));
+        }
+        let n = x.len() as f64;
+        let shift = 0.5 / n;
+        let ru = rank_transform(x);
+        let rv = rank_transform(y);
+        let mut pairs: Vec<(f32, f32)> =
+            ru.iter().zip(&rv).map(|(a, b)| ((a - shift) as f32, (b - shift) as f32)).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        Ok(Self { u: pairs.iter().map(|p| p.0).collect(), v: pairs.iter().map(|p| p.1).collect() })
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.u.len()
+    }
+
+    /// Whether the sequence has no samples.
+    pub fn is_empty(&self) -> bool {
+        self.u.is_empty()
+    }
+}
+
+/// Which samples build the table and which are scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fold {
+    /// The table is predicted from all samples and the bound read on all of them.
+    InSample,
+    /// A seeded shuffle splits each sequence in halves; the table is predicted from the first
+    /// half and read on the second.
+    FirstToSecond,
+    /// The same split, roles swapped.
+    SecondToFirst,
+}
+
+/// A batch ready for the network: the context tokens `[B, n_context, 2]` and the readout plan.
+#[derive(Debug, Clone)]
+pub struct PreparedBatch {
+    /// Sequences B.
+    pub batch: usize,
+    /// Tokens per sequence given to the encoder.
+    pub n_context: usize,
+    /// Context (u, v) pairs, `[B, n_context, 2]` row-major.
+    pub context: Vec<f32>,
+    /// Where the bound reads the tables.
+    pub plan: ReadoutPlan,
+}
+
+/// Prepares sequences of equal length for one forward pass. `seed` fixes the split and the
+/// permutations, so the same inputs and seed give the same batch.
+pub fn prepare_batch(
+    sequences: &[CopulaSequence],
+    config: &InfoNetConfig,
+    fold: Fold,
+    seed: u64,
+) -> Result<PreparedBatch, ModelError> {
+    let n = sequences.first().map_or(0, CopulaSequence::len);
+    if sequences.is_empty() {
+        return Err(ModelError::EmptyBatch);
+    }
+    if let Some(other) = sequences.iter().find(|s| s.len() != n) {
+        return Err(ModelError::RaggedBatch { first: n, other: other.len() });
+    }
+    if n < InfoNetConfig::MIN_SAMPLES {
+        return Err(ModelError::TooFewSamples { n, min: InfoNetConfig::MIN_SAMPLES });
+    }
+    let mut context = Vec::new();
+    let mut scored = Vec::with_capacity(sequences.len());
+    let mut perms = Vec::with_capacity(sequences.len());
+    let mut n_context = 0;
+    for (b, seq) in sequences.iter().enumerate() {
+        let seq_seed = seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut order: Vec<usize> = (0..n).collect();
+        let (ctx, score): (Vec<usize>, Vec<usize>) = match fold {
+            Fold::InSample => (order.clone(), order),
+            Fold::FirstToSecond | Fold::SecondToFirst => {
+                order.shuffle(&mut StdRng::seed_from_u64(seq_seed));
+                let (a, b) = order.split_at(n / 2);
+                // Equal halves (an odd sample out is dropped) so both directions see the same sizes.
+                let (a, b) = (a.to_vec(), b[..a.len()].to_vec());
+                if fold == Fold::FirstToSecond { (a, b) } else { (b, a) }
+            }
+        };
+        n_context = ctx.len();
+        for &i in &ctx {
+            context.push(seq.u[i]);
+            context.push(seq.v[i]);
+        }
+        let pairs: Vec<(f32, f32)> = score.iter().map(|&i| (seq.u[i], seq.v[i])).collect();
+        let fold_tag = match fold {
+            Fold::InSample => 1,
+            Fold::FirstToSecond => 2,
+            Fold::SecondToFirst => 3,
+        };
+        let mut rng = StdRng::seed_from_u64(seq_seed.wrapping_add(fold_tag));
+        let seq_perms: Vec<Vec<usize>> = (0..config.permutations)
+            .map(|_| {
+                let mut p: Vec<usize> = (0..pairs.len()).collect();
+                p.shuffle(&mut rng);
+                p
+            })
+            .collect();
+        scored.push(pairs);
+        perms.push(seq_perms);
+    }
+    let plan = ReadoutPlan::new(config.grid, sequences.len(), config.permutations, &scored, &perms);
+    Ok(PreparedBatch { batch: sequences.len(), n_context, context, plan })
+}
+
+/// The folds an estimate averages for a network built from `config`.
+pub fn estimate_folds(config: &InfoNetConfig) -> &'static [Fold] {
+    if config.holdout { &[Fold::FirstToSecond, Fold::SecondToFirst] } else { &[Fold::InSample] }
+}

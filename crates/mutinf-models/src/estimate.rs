@@ -1,0 +1,135 @@
+//! Reading the MI of new data with a (trained) network.
+
+use burn::module::Module;
+
+use crate::batch::{CopulaSequence, Fold, estimate_folds, prepare_batch};
+use crate::{InfoNet, ModelError};
+
+/// How an estimate reads the bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Readout {
+    /// What the network was trained for: cross-fitted halves (table from one half, bound on the
+    /// other, both directions averaged) for a `holdout` network, in-sample otherwise.
+    #[default]
+    Trained,
+    /// Table predicted from all N samples and the bound read on the same samples (one pass).
+    InSample,
+    /// Cross-fitted halves, whatever the network was trained with.
+    CrossFit,
+}
+
+impl InfoNet {
+    /// Estimates I(X; Y) in nats from paired samples (any N ≥ 16).
+    ///
+    /// The samples are copula-transformed and put in a canonical order first, so the result
+    /// does not depend on the order of the rows; `seed` fixes the permutations of the marginal
+    /// term (and the halves, for a network with `holdout`).
+    pub fn estimate(&self, x: &[f64], y: &[f64], seed: u64) -> Result<f64, ModelError> {
+        Ok(self.estimate_batch(&[(x, y)], seed)?[0])
+    }
+
+    /// Estimates I(X; Y) for several pairs of sequences of the same length in one pass.
+    pub fn estimate_batch(&self, pairs: &[(&[f64], &[f64])], seed: u64) -> Result<Vec<f64>, ModelError> {
+        let sequences =
+            pairs.iter().map(|(x, y)| CopulaSequence::from_samples(x, y)).collect::<Result<Vec<_>, _>>()?;
+        self.estimate_sequences(&sequences, seed)
+    }
+
+    /// Estimates I(X; Y) for copula sequences of the same length (see [`CopulaSequence`]).
+    pub fn estimate_sequences(&self, sequences: &[CopulaSequence], seed: u64) -> Result<Vec<f64>, ModelError> {
+        self.estimate_sequences_with(sequences, seed, Readout::Trained)
+    }
+
+    /// [`estimate_sequences`](Self::estimate_sequences) with an explicit [`Readout`].
+    pub fn estimate_sequences_with(
+        &self,
+        sequences: &[CopulaSequence],
+        seed: u64,
+        readout: Readout,
+    ) -> Result<Vec<f64>, ModelError> {
+        let model = self.valid();
+        let device = model.device();
+        let folds = match readout {
+            Readout::Trained => estimate_folds(model.config()),
+            Readout::InSample => &[Fold::InSample],
+            Readout::CrossFit => &[Fold::FirstToSecond, Fold::SecondToFirst],
+        };
+        let mut total = vec![0.0f64; sequences.len()];
+        for &fold in folds {
+            let batch = prepare_batch(sequences, model.config(), fold, seed)?;
+            let values = model
+                .bound(&batch, &device)
+                .into_data()
+                .try_to_vec::<f32>()
+                .map_err(|e| ModelError::Backend(format!("{e:?}")))?;
+            for (t, v) in total.iter_mut().zip(values) {
+                *t += f64::from(v) / folds.len() as f64;
+            }
+        }
+        Ok(total)
+    }
+}
+
+/// [`InfoNet`] behind the shared [`Estimator`](mutinf_core::Estimator) trait (1-D X and 1-D Y).
+///
+/// ```no_run
+/// use mutinf_core::{Estimator, PairedSamples};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let device = burn::tensor::Device::flex();
+/// let (net, _) = mutinf_models::load_checkpoint("runs/infonet-small/best.safetensors".as_ref(), &device)?;
+/// let estimator = mutinf_models::InfoNetEstimator::new(net);
+/// let data = PairedSamples::from_columns(&[1.0, 2.0, 3.0], &[1.0, 4.0, 9.0])?;
+/// let _ = estimator.estimate(&data); // fails: InfoNet needs at least 16 samples
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct InfoNetEstimator {
+    net: InfoNet,
+    /// Seed of the permutations (and halves) of the readout.
+    pub seed: u64,
+    /// How the bound is read (default: as trained).
+    pub readout: Readout,
+}
+
+impl InfoNetEstimator {
+    /// Wraps a (trained) network; seed 0.
+    pub fn new(net: InfoNet) -> Self {
+        Self { net: net.valid(), seed: 0, readout: Readout::Trained }
+    }
+
+    /// The wrapped network.
+    pub fn net(&self) -> &InfoNet {
+        &self.net
+    }
+}
+
+impl mutinf_core::Estimator for InfoNetEstimator {
+    fn method(&self) -> &str {
+        "infonet"
+    }
+
+    fn estimate(&self, data: &mutinf_core::PairedSamples) -> mutinf_core::Result<mutinf_core::MiEstimate> {
+        if data.dx() != 1 || data.dy() != 1 {
+            return Err(mutinf_core::MutinfError::invalid(
+                "X/Y columns",
+                format!("{} x {}", data.dx(), data.dy()),
+                "InfoNet estimates MI between one X column and one Y column; select one of each",
+            ));
+        }
+        let x: Vec<f64> = data.x().column(0).to_vec();
+        let y: Vec<f64> = data.y().column(0).to_vec();
+        let (mi, seconds) = mutinf_core::timed(|| -> Result<f64, ModelError> {
+            let seq = CopulaSequence::from_samples(&x, &y)?;
+            Ok(self.net.estimate_sequences_with(&[seq], self.seed, self.readout)?[0])
+        });
+        let c = self.net.config();
+        Ok(mutinf_core::MiEstimate::new("infonet", mi?, data.n())
+            .with_seconds(seconds)
+            .with_param("grid", c.grid)
+            .with_param("permutations", c.permutations)
+            .with_param("holdout", c.holdout)
+            .with_param("seed", self.seed)
+            .with_param("readout", format!("{:?}", self.readout)))
+    }
+}

@@ -1,0 +1,247 @@
+//! The InfoNet network: samples → Perceiver latents → G x G lookup table.
+
+use std::f64::consts::PI;
+
+use burn::module::{Module, Param};
+use burn::nn::attention::{MhaInput, MultiHeadAttention, MultiHeadAttentionConfig};
+use burn::nn::{Gelu, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig};
+use burn::tensor::{Device, Tensor, TensorData};
+
+use crate::batch::PreparedBatch;
+use crate::readout::{blur, blur_matrix, dv_bound};
+use crate::{InfoNetConfig, ModelError};
+
+/// Two linear layers with a GELU between them.
+#[derive(Module, Debug)]
+pub struct Mlp {
+    fc1: Linear,
+    fc2: Linear,
+    act: Gelu,
+}
+
+impl Mlp {
+    fn new(d_in: usize, d_hidden: usize, d_out: usize, device: &Device) -> Self {
+        Self {
+            fc1: LinearConfig::new(d_in, d_hidden).init(device),
+            fc2: LinearConfig::new(d_hidden, d_out).init(device),
+            act: Gelu::new(),
+        }
+    }
+
+    fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        self.fc2.forward(self.act.forward(self.fc1.forward(x)))
+    }
+}
+
+fn attention(d: usize, heads: usize, device: &Device) -> MultiHeadAttention {
+    MultiHeadAttentionConfig::new(d, heads).with_dropout(0.0).init(device)
+}
+
+/// Pre-LayerNorm attention block: `q += Attn(LN(q), LN(kv)); q += MLP(LN(q))`. With `kv = None`
+/// it is a self-attention block.
+#[derive(Module, Debug)]
+pub struct AttentionBlock {
+    norm_q: LayerNorm,
+    norm_kv: Option<LayerNorm>,
+    attn: MultiHeadAttention,
+    norm_mlp: LayerNorm,
+    mlp: Mlp,
+}
+
+impl AttentionBlock {
+    fn new(config: &InfoNetConfig, cross: bool, device: &Device) -> Self {
+        let d = config.d_model;
+        Self {
+            norm_q: LayerNormConfig::new(d).init(device),
+            norm_kv: cross.then(|| LayerNormConfig::new(d).init(device)),
+            attn: attention(d, config.heads, device),
+            norm_mlp: LayerNormConfig::new(d).init(device),
+            mlp: Mlp::new(d, d * config.mlp_ratio, d, device),
+        }
+    }
+
+    /// # Shapes
+    /// - q: `[B, Lq, d]`, kv: `[B, Lk, d]` (ignored for self-attention) → `[B, Lq, d]`
+    fn forward(&self, q: Tensor<3>, kv: Option<Tensor<3>>) -> Tensor<3> {
+        let qn = self.norm_q.forward(q.clone());
+        let kvn = match (&self.norm_kv, kv) {
+            (Some(norm), Some(kv)) => norm.forward(kv),
+            _ => qn.clone(),
+        };
+        let x = q + self.attn.forward(MhaInput::new(qn, kvn.clone(), kvn)).context;
+        x.clone() + self.mlp.forward(self.norm_mlp.forward(x))
+    }
+}
+
+/// InfoNet: reads a batch of copula-transformed sequences and returns, per sequence, a lookup
+/// table T over the unit square whose Donsker-Varadhan bound estimates I(X; Y).
+///
+/// Build it with [`InfoNetConfig::init`]; estimate MI with [`InfoNet::estimate`] /
+/// [`InfoNet::estimate_batch`]; train it by maximising [`InfoNet::bound`].
+#[derive(Module, Debug)]
+pub struct InfoNet {
+    /// Fourier features of a pair → d.
+    token_embed: Mlp,
+    /// The L learned latents `[L, d]`.
+    latents: Param<Tensor<2>>,
+    /// Latents attend to the sample tokens.
+    encoder_cross: AttentionBlock,
+    /// Self-attention over the latents.
+    encoder_self: Vec<AttentionBlock>,
+    /// Fourier features of a cell centre → d.
+    query_embed: Mlp,
+    /// Grid queries attend to the latents.
+    decoder_cross: AttentionBlock,
+    /// LN → MLP → one value per cell.
+    head_norm: LayerNorm,
+    head: Mlp,
+    /// Constant: frequencies pi 2^k `[F]` (not trained, not saved).
+    frequencies: Tensor<1>,
+    /// Constant: Fourier features of the G² cell centres `[G², 2 + 4F]`.
+    cell_features: Tensor<2>,
+    /// Constant: the blur matrix `[G, G]` (see [`blur_matrix`]).
+    blur_kernel: Tensor<2>,
+    /// The configuration the network was built from (sizes, R, holdout).
+    #[module(skip)]
+    config: InfoNetConfig,
+}
+
+fn frequencies(config: &InfoNetConfig) -> Vec<f64> {
+    (0..config.fourier_frequencies).map(|k| PI * 2f64.powi(k as i32)).collect()
+}
+
+/// Fourier features of points in the unit square: `[u − ½, v − ½, sin(f u)…, cos(f u)…,
+/// sin(f v)…, cos(f v)…]`, width `2 + 4F`.
+fn fourier_host(u: f64, v: f64, freqs: &[f64], out: &mut Vec<f32>) {
+    out.push((u - 0.5) as f32);
+    out.push((v - 0.5) as f32);
+    for t in [u, v] {
+        out.extend(freqs.iter().map(|f| (f * t).sin() as f32));
+        out.extend(freqs.iter().map(|f| (f * t).cos() as f32));
+    }
+}
+
+impl InfoNetConfig {
+    /// Builds a freshly initialised network on `device` (seed the device first with
+    /// `device.seed(..)` for reproducible weights).
+    pub fn init(&self, device: &Device) -> Result<InfoNet, ModelError> {
+        self.check()?;
+        let d = self.d_model;
+        let features = 2 + 4 * self.fourier_frequencies;
+        let freqs = frequencies(self);
+        let g = self.grid;
+        let mut cells = Vec::with_capacity(g * g * features);
+        for i in 0..g {
+            for j in 0..g {
+                fourier_host((i as f64 + 0.5) / g as f64, (j as f64 + 0.5) / g as f64, &freqs, &mut cells);
+            }
+        }
+        let freqs32: Vec<f32> = freqs.iter().map(|f| *f as f32).collect();
+        Ok(InfoNet {
+            token_embed: Mlp::new(features, d * self.mlp_ratio, d, device),
+            latents: Initializer::Normal { mean: 0.0, std: 0.02 }.init([self.latents, d], device),
+            encoder_cross: AttentionBlock::new(self, true, device),
+            encoder_self: (0..self.self_blocks).map(|_| AttentionBlock::new(self, false, device)).collect(),
+            query_embed: Mlp::new(features, d * self.mlp_ratio, d, device),
+            decoder_cross: AttentionBlock::new(self, true, device),
+            head_norm: LayerNormConfig::new(d).init(device),
+            head: Mlp::new(d, d * self.mlp_ratio, 1, device),
+            frequencies: Tensor::from_data(TensorData::new(freqs32, [self.fourier_frequencies]), device),
+            cell_features: Tensor::from_data(TensorData::new(cells, [g * g, features]), device),
+            blur_kernel: Tensor::from_data(TensorData::new(blur_matrix(g, self.blur_sigma), [g, g]), device),
+            config: self.clone(),
+        })
+    }
+}
+
+/// Serialises seeded initialisations: the backends' random generator is process-wide.
+static INIT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+impl InfoNetConfig {
+    /// Builds a network whose initial weights depend only on `seed` (and the config), even
+    /// when other threads draw random numbers on the same backend at the same time.
+    pub fn init_seeded(&self, device: &Device, seed: u64) -> Result<InfoNet, ModelError> {
+        let _guard = INIT_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        device.seed(seed);
+        Ok(self.init(device)?.materialize())
+    }
+}
+
+impl InfoNet {
+    /// Side G of the table.
+    pub fn grid(&self) -> usize {
+        self.config.grid
+    }
+
+    /// The configuration the network was built from.
+    pub fn config(&self) -> &InfoNetConfig {
+        &self.config
+    }
+
+    /// The device the network's tensors live on.
+    pub fn device(&self) -> Device {
+        self.blur_kernel.device()
+    }
+
+    /// The constant blur matrix `[G, G]`.
+    pub fn blur_kernel(&self) -> Tensor<2> {
+        self.blur_kernel.clone()
+    }
+
+    /// Fourier features of the tokens, computed on the device.
+    ///
+    /// # Shapes
+    /// - points: `[B, N, 2]` → `[B, N, 2 + 4F]`
+    fn token_features(&self, points: Tensor<3>) -> Tensor<3> {
+        let [b, n, _] = points.dims();
+        let f = self.frequencies.dims()[0];
+        if f == 0 {
+            return points - 0.5;
+        }
+        let scaled = points.clone().unsqueeze_dim::<4>(3) * self.frequencies.clone().reshape([1, 1, 1, f]);
+        let sin = scaled.clone().sin();
+        let cos = scaled.cos();
+        // Order per coordinate: sin…, cos… (matches `fourier_host`).
+        let per_coord = Tensor::cat(vec![sin, cos], 3).reshape([b, n, 4 * f]);
+        Tensor::cat(vec![points - 0.5, per_coord], 2)
+    }
+
+    /// The raw (unblurred) table.
+    ///
+    /// # Shapes
+    /// - points: `[B, N, 2]` copula pairs in (0, 1) → `[B, G, G]`
+    pub fn raw_table(&self, points: Tensor<3>) -> Tensor<3> {
+        let [b, _, _] = points.dims();
+        let tokens = self.token_embed.forward(self.token_features(points));
+        let [l, d] = self.latents.dims();
+        let latents = self.latents.val().unsqueeze_dim::<3>(0).expand([b, l, d]);
+        let mut latents = self.encoder_cross.forward(latents, Some(tokens));
+        for block in &self.encoder_self {
+            latents = block.forward(latents, None);
+        }
+        let g = self.config.grid;
+        let g2 = g * g;
+        let queries = self.query_embed.forward(self.cell_features.clone()).unsqueeze_dim::<3>(0).expand([b, g2, d]);
+        let decoded = self.decoder_cross.forward(queries, Some(latents));
+        self.head.forward(self.head_norm.forward(decoded)).reshape([b, g, g])
+    }
+
+    /// The smoothed table the bound reads: the raw table under the fixed blur.
+    ///
+    /// # Shapes
+    /// - points: `[B, N, 2]` → `[B, G, G]`
+    pub fn table(&self, points: Tensor<3>) -> Tensor<3> {
+        blur(self.raw_table(points), &self.blur_kernel)
+    }
+
+    /// The Donsker-Varadhan bound of every sequence of a prepared batch, `[B]` (nats).
+    /// Training maximises its mean.
+    pub fn bound(&self, batch: &PreparedBatch, device: &Device) -> Tensor<1> {
+        let points = Tensor::<3>::from_data(
+            TensorData::new(batch.context.clone(), [batch.batch, batch.n_context, 2]),
+            device,
+        );
+        let (joint, marginal) = batch.plan.read(self.table(points), device);
+        dv_bound(joint, marginal)
+    }
+}

@@ -1,0 +1,208 @@
+//! InfoNet model tests on the CPU (flex) backend with tiny configs.
+
+use burn::module::Module;
+use burn::tensor::{Device, Tensor, TensorData};
+use mutinf_models::readout::{ReadoutPlan, blur_matrix, dv_bound};
+use mutinf_models::{
+    CopulaSequence, Fold, InfoNetConfig, ModelError, load_checkpoint, load_checkpoint_expecting, prepare_batch,
+    save_checkpoint,
+};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+
+fn tiny() -> InfoNetConfig {
+    InfoNetConfig::new()
+        .with_latents(8)
+        .with_d_model(16)
+        .with_heads(2)
+        .with_self_blocks(1)
+        .with_fourier_frequencies(3)
+        .with_grid(8)
+        .with_permutations(2)
+}
+
+fn device() -> Device {
+    Device::flex()
+}
+
+fn correlated(n: usize, rho: f64, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let a: f64 = rng.random::<f64>() - 0.5;
+            let b: f64 = rng.random::<f64>() - 0.5;
+            (a, rho * a + (1.0 - rho * rho).sqrt() * b)
+        })
+        .unzip()
+}
+
+#[test]
+fn output_shapes() {
+    let d = device();
+    let net = tiny().init(&d).unwrap();
+    let points = Tensor::<3>::from_data(TensorData::new(vec![0.5f32; 3 * 20 * 2], [3, 20, 2]), &d);
+    assert_eq!(net.raw_table(points.clone()).dims(), [3, 8, 8]);
+    assert_eq!(net.table(points).dims(), [3, 8, 8]);
+    let seqs: Vec<CopulaSequence> = (0..3)
+        .map(|s| {
+            let (x, y) = correlated(40, 0.5, s);
+            CopulaSequence::from_samples(&x, &y).unwrap()
+        })
+        .collect();
+    for fold in [Fold::InSample, Fold::FirstToSecond] {
+        let batch = prepare_batch(&seqs, net.config(), fold, 1).unwrap();
+        assert_eq!(net.bound(&batch, &d).dims(), [3]);
+    }
+    let pairs: Vec<(&[f64], &[f64])> = vec![];
+    assert!(matches!(net.estimate_batch(&pairs, 0), Err(ModelError::EmptyBatch)));
+    assert!(matches!(net.estimate(&[1.0; 5], &[2.0; 5], 0), Err(ModelError::TooFewSamples { .. })));
+}
+
+#[test]
+fn estimate_is_invariant_to_sample_order() {
+    let d = device();
+    for holdout in [false, true] {
+        let net = tiny().with_holdout(holdout).init(&d).unwrap();
+        let (x, y) = correlated(200, 0.7, 3);
+        let mut order: Vec<usize> = (0..x.len()).collect();
+        order.shuffle(&mut StdRng::seed_from_u64(5));
+        let xs: Vec<f64> = order.iter().map(|&i| x[i]).collect();
+        let ys: Vec<f64> = order.iter().map(|&i| y[i]).collect();
+        let a = net.estimate(&x, &y, 42).unwrap();
+        let b = net.estimate(&xs, &ys, 42).unwrap();
+        assert_eq!(a, b, "holdout = {holdout}");
+        assert!(a.is_finite());
+    }
+}
+
+#[test]
+fn blur_kernel_sums_to_one_and_is_not_a_parameter() {
+    for (g, sigma) in [(8, 0.02), (16, 0.1), (32, 0.0)] {
+        let k = blur_matrix(g, sigma);
+        for row in k.chunks(g) {
+            assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        }
+    }
+    let d = device();
+    let a = tiny().with_blur_sigma(0.0).init(&d).unwrap();
+    let b = tiny().with_blur_sigma(0.2).with_grid(16).init(&d).unwrap();
+    // Grid size and blur change only constants, never the parameter count.
+    assert_eq!(a.num_params(), b.num_params());
+    let kernel = b.blur_kernel().into_data().try_to_vec::<f32>().unwrap();
+    assert_eq!(kernel, blur_matrix(16, 0.2));
+    // A constant table stays constant under the blur.
+    let ones = Tensor::<3>::ones([1, 16, 16], &d);
+    let blurred = mutinf_models::readout::blur(ones, &b.blur_kernel()).into_data().try_to_vec::<f32>().unwrap();
+    assert!(blurred.iter().all(|v| (v - 1.0).abs() < 1e-5));
+}
+
+#[test]
+fn dv_readout_matches_a_hand_computation() {
+    let d = device();
+    // 2 x 2 table: T[i][j] with i following u, j following v.
+    let table = Tensor::<3>::from_data(TensorData::new(vec![1.0f32, 0.0, 0.0, 2.0], [1, 2, 2]), &d);
+    // Points at the cell centres (0.25, 0.75) read single cells exactly.
+    let pairs = vec![(0.25f32, 0.25f32), (0.75, 0.75)];
+    let perms = vec![vec![vec![1usize, 0]]];
+    let plan = ReadoutPlan::new(2, 1, 1, &[pairs], &perms);
+    let (joint, marginal) = plan.read(table.clone(), &d);
+    assert_eq!(joint.clone().into_data().try_to_vec::<f32>().unwrap(), vec![1.0, 2.0]);
+    // Permuted pairs: (0.25, 0.75) → T[0][1] = 0, (0.75, 0.25) → T[1][0] = 0.
+    assert_eq!(marginal.clone().into_data().try_to_vec::<f32>().unwrap(), vec![0.0, 0.0]);
+    let bound = dv_bound(joint, marginal).into_scalar::<f32>();
+    // mean(1, 2) − log mean(e^0, e^0) = 1.5.
+    assert!((bound - 1.5).abs() < 1e-6);
+
+    // Bilinear: the middle of the square averages all four cells; the corners clamp.
+    let mid = vec![(0.5f32, 0.5f32), (0.0, 0.0), (1.0, 1.0), (0.5, 0.25)];
+    let perms = vec![vec![vec![0usize, 1, 2, 3]]];
+    let plan = ReadoutPlan::new(2, 1, 1, &[mid], &perms);
+    let (joint, marginal) = plan.read(table, &d);
+    let j = joint.into_data().try_to_vec::<f32>().unwrap();
+    assert_eq!(j, vec![0.75, 1.0, 2.0, 0.5]);
+    // Identity permutation: marginal = joint; DV = mean − log mean exp.
+    let m = marginal.clone().into_data().try_to_vec::<f32>().unwrap();
+    assert_eq!(m, j);
+    let want = 1.0625f64 - ((0.75f64.exp() + 1f64.exp() + 2f64.exp() + 0.5f64.exp()) / 4.0).ln();
+    let got = dv_bound(Tensor::<2>::from_data(TensorData::new(j, [1, 4]), &d), marginal).into_scalar::<f32>();
+    assert!((f64::from(got) - want).abs() < 1e-5, "{got} vs {want}");
+}
+
+#[test]
+fn checkpoint_round_trip_is_bit_identical() {
+    let d = device();
+    d.seed(9);
+    let net = tiny().init(&d).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("net.safetensors");
+    let mut meta = std::collections::BTreeMap::new();
+    meta.insert("mutinf.step".to_string(), "12".to_string());
+    save_checkpoint(&net, &path, &meta).unwrap();
+    let (loaded, read_meta) = load_checkpoint(&path, &d).unwrap();
+    assert_eq!(read_meta["mutinf.step"], "12");
+    assert_eq!(loaded.config(), net.config());
+    let points = Tensor::<3>::from_data(
+        TensorData::new((0..2 * 30 * 2).map(|i| ((i * 37) % 100) as f32 / 100.0 + 0.005).collect::<Vec<_>>(), [2, 30, 2]),
+        &d,
+    );
+    let a = net.table(points.clone()).into_data().try_to_vec::<f32>().unwrap();
+    let b = loaded.table(points).into_data().try_to_vec::<f32>().unwrap();
+    assert_eq!(a, b);
+    let (x, y) = correlated(100, 0.3, 1);
+    assert_eq!(net.estimate(&x, &y, 3).unwrap(), loaded.estimate(&x, &y, 3).unwrap());
+}
+
+#[test]
+fn wrong_or_truncated_checkpoints_are_clear_errors() {
+    let d = device();
+    let net = tiny().init(&d).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("net.safetensors");
+    save_checkpoint(&net, &path, &Default::default()).unwrap();
+
+    let other = tiny().with_d_model(32);
+    let err = load_checkpoint_expecting(&path, &other, &d).unwrap_err();
+    assert!(matches!(err, ModelError::ConfigMismatch { .. }), "{err}");
+    assert!(err.to_string().contains("d_model"), "{err}");
+
+    // Weights of another network under a forged config: every tensor must fit.
+    let forged = dir.path().join("forged.safetensors");
+    let big = tiny().with_self_blocks(2).init(&d).unwrap();
+    save_checkpoint(&big, &forged, &Default::default()).unwrap();
+    let err = mutinf_models::load_weights(tiny().init(&d).unwrap(), &forged).unwrap_err();
+    assert!(err.to_string().contains("do not fit"), "{err}");
+    // Same tensor names, other shapes.
+    let wide = dir.path().join("wide.safetensors");
+    save_checkpoint(&tiny().with_d_model(32).init(&d).unwrap(), &wide, &Default::default()).unwrap();
+    let err = mutinf_models::load_weights(tiny().init(&d).unwrap(), &wide).unwrap_err();
+    assert!(matches!(err, ModelError::Checkpoint { .. }), "{err}");
+
+    let bytes = std::fs::read(&path).unwrap();
+    for keep in [0, 5, 100, bytes.len() / 2, bytes.len() - 1] {
+        let cut = dir.path().join(format!("cut-{keep}.safetensors"));
+        std::fs::write(&cut, &bytes[..keep]).unwrap();
+        let err = load_checkpoint(&cut, &d).unwrap_err();
+        assert!(matches!(err, ModelError::Checkpoint { .. }), "{err}");
+    }
+    let missing = load_checkpoint(&dir.path().join("nope.safetensors"), &d).unwrap_err();
+    assert!(missing.to_string().contains("cannot open"), "{missing}");
+}
+
+#[test]
+fn estimator_trait_wraps_the_network() {
+    use mutinf_core::{Estimator, PairedSamples};
+    let net = tiny().init(&device()).unwrap();
+    let (x, y) = correlated(100, 0.5, 2);
+    let direct = net.estimate(&x, &y, 0).unwrap();
+    let est = mutinf_models::InfoNetEstimator::new(net);
+    let data = PairedSamples::from_columns(&x, &y).unwrap();
+    let e = est.estimate(&data).unwrap();
+    assert_eq!((e.method.as_str(), e.n, e.mi), ("infonet", 100, direct));
+    let two = PairedSamples::new(
+        ndarray::Array2::from_shape_fn((100, 2), |(i, j)| x[i] * (j + 1) as f64 + j as f64 * y[i]),
+        ndarray::Array2::from_shape_fn((100, 1), |(i, _)| y[i]),
+    )
+    .unwrap();
+    assert!(est.estimate(&two).is_err());
+}

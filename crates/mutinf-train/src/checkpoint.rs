@@ -1,0 +1,267 @@
+//! The run folder: config, metrics log, step checkpoints (atomic, keep last k) and the best model.
+//!
+//! ```text
+//! RUN/config.toml                       the TrainConfig of the run
+//! RUN/metrics.jsonl                     one JSON object per step / validation
+//! RUN/checkpoints/step-00001200/        model.safetensors (weights + metadata), model.bpk and
+//!                                       optimizer.bpk (exact resume state), state.json
+//! RUN/best.safetensors, RUN/best.json   the best model by the validation metric
+//! ```
+//! A checkpoint folder is written under a temporary name and renamed when complete, so a run
+//! killed at any moment leaves only complete checkpoints.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use burn::module::Module;
+use burn::optim::ModuleOptimizer;
+use mutinf_models::{InfoNet, save_checkpoint};
+use serde::{Deserialize, Serialize};
+
+use crate::validation::ValidationReport;
+use crate::{TrainConfig, TrainError};
+
+/// Metadata key of the training config (TOML) in checkpoint files.
+pub const TRAIN_CONFIG_KEY: &str = "mutinf.train_config";
+
+/// Progress that a resume restores.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunState {
+    /// Optimiser steps completed.
+    pub step: u64,
+    /// Training wall-clock seconds so far (validation included).
+    pub wall_seconds: f64,
+    /// Best validation score so far (lower is better).
+    pub best_score: Option<f64>,
+    /// Step of the best score.
+    pub best_step: Option<u64>,
+}
+
+/// Exclusive use of a run folder by one training process: `RUN/train.lock` holds its pid and is
+/// removed when the guard drops. A lock whose process is gone (killed) is taken over.
+pub struct RunLock {
+    path: PathBuf,
+}
+
+impl RunLock {
+    /// Takes the lock of `root`, or explains who holds it.
+    pub fn acquire(root: &Path) -> Result<Self, TrainError> {
+        fs::create_dir_all(root).map_err(io(root))?;
+        let path = root.join("train.lock");
+        if let Ok(text) = fs::read_to_string(&path) {
+            let pid = text.trim();
+            let alive = !pid.is_empty() && Path::new("/proc").join(pid).exists() && pid != std::process::id().to_string();
+            if alive {
+                return Err(TrainError::Config(format!(
+                    "{} is in use by training process {pid}; wait for it or stop it (kill {pid}) before resuming",
+                    root.display()
+                )));
+            }
+        }
+        fs::write(&path, std::process::id().to_string()).map_err(io(&path))?;
+        Ok(Self { path })
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// A run folder.
+pub struct RunDir {
+    root: PathBuf,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> TrainError + '_ {
+    move |e| TrainError::io(path, e)
+}
+
+impl RunDir {
+    /// Creates a new run folder (refusing one that already holds checkpoints) and saves the config.
+    pub fn create(root: &Path, config: &TrainConfig) -> Result<Self, TrainError> {
+        let run = Self { root: root.to_path_buf() };
+        if run.checkpoints()?.first().is_some() {
+            return Err(TrainError::Config(format!(
+                "{} already holds a run; continue it with --resume {} or choose another --out",
+                root.display(),
+                root.display()
+            )));
+        }
+        fs::create_dir_all(root.join("checkpoints")).map_err(io(root))?;
+        run.write_atomic(&root.join("config.toml"), config.to_toml().as_bytes())?;
+        let metrics = root.join("metrics.jsonl");
+        fs::write(&metrics, b"").map_err(io(&metrics))?;
+        Ok(run)
+    }
+
+    /// Opens an existing run folder.
+    pub fn open(root: &Path) -> Result<Self, TrainError> {
+        if !root.join("config.toml").is_file() {
+            return Err(TrainError::Config(format!("{} is not a run folder (no config.toml)", root.display())));
+        }
+        Ok(Self { root: root.to_path_buf() })
+    }
+
+    /// Replaces the run's saved config (e.g. after `--steps` changed the total).
+    pub fn save_config(&self, config: &TrainConfig) -> Result<(), TrainError> {
+        self.write_atomic(&self.root.join("config.toml"), config.to_toml().as_bytes())
+    }
+
+    /// The run's saved config.
+    pub fn load_config(&self) -> Result<TrainConfig, TrainError> {
+        TrainConfig::load(&self.root.join("config.toml"))
+    }
+
+    /// Complete step checkpoints, oldest first.
+    pub fn checkpoints(&self) -> Result<Vec<PathBuf>, TrainError> {
+        let dir = self.root.join("checkpoints");
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut out: Vec<PathBuf> = fs::read_dir(&dir)
+            .map_err(io(&dir))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir() && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("step-")))
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// The newest checkpoint and its state.
+    pub fn latest_state(&self) -> Result<(PathBuf, RunState), TrainError> {
+        let dir = self.checkpoints()?.pop().ok_or_else(|| {
+            TrainError::Config(format!("{} has no checkpoint to resume from; start a new run instead", self.root.display()))
+        })?;
+        let path = dir.join("state.json");
+        let text = fs::read_to_string(&path).map_err(io(&path))?;
+        let state = serde_json::from_str(&text).map_err(|e| TrainError::Checkpoint(format!("{}: {e}", path.display())))?;
+        Ok((dir, state))
+    }
+
+    /// Loads weights (with their parameter ids, so the optimiser state matches) and optimiser state.
+    pub fn load_training_state(&self, dir: &Path, model: InfoNet, optim: ModuleOptimizer) -> Result<(InfoNet, ModuleOptimizer), TrainError> {
+        let model = model
+            .try_load_file(dir.join("model.bpk"))
+            .map_err(|e| TrainError::Checkpoint(format!("{}: {e}", dir.join("model.bpk").display())))?;
+        let optim = optim
+            .load(dir.join("optimizer.bpk"))
+            .map_err(|e| TrainError::Checkpoint(format!("{}: {e}", dir.join("optimizer.bpk").display())))?;
+        Ok((model, optim))
+    }
+
+    /// Drops metric lines past `step` (written after the checkpoint a resume starts from).
+    pub fn truncate_metrics(&self, step: u64) -> Result<(), TrainError> {
+        let path = self.root.join("metrics.jsonl");
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|line| {
+                serde_json::from_str::<serde_json::Value>(line)
+                    .ok()
+                    .and_then(|v| v["report"]["step"].as_u64())
+                    .is_some_and(|s| s <= step)
+            })
+            .collect();
+        let mut out = kept.join("\n");
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        self.write_atomic(&path, out.as_bytes())
+    }
+
+    /// Appends one JSON line to `metrics.jsonl`.
+    pub fn log(&self, value: &serde_json::Value) -> Result<(), TrainError> {
+        let path = self.root.join("metrics.jsonl");
+        let mut f = fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io(&path))?;
+        writeln!(f, "{value}").map_err(io(&path))
+    }
+
+    /// Path of the best model.
+    pub fn best_path(&self) -> PathBuf {
+        self.root.join("best.safetensors")
+    }
+
+    fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
+        let tmp = path.with_extension("tmp");
+        fs::write(&tmp, bytes).map_err(io(&tmp))?;
+        fs::rename(&tmp, path).map_err(io(path))
+    }
+
+    fn metadata(config: &TrainConfig, state: &RunState, validation: Option<&ValidationReport>, device: &str) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        m.insert(TRAIN_CONFIG_KEY.to_string(), config.to_toml());
+        m.insert("mutinf.step".to_string(), state.step.to_string());
+        m.insert("mutinf.wall_seconds".to_string(), format!("{:.1}", state.wall_seconds));
+        m.insert("mutinf.device".to_string(), device.to_string());
+        m.insert("mutinf.train_version".to_string(), env!("CARGO_PKG_VERSION").to_string());
+        if let Some(v) = validation {
+            m.insert("mutinf.validation".to_string(), serde_json::to_string(v).unwrap_or_default());
+        }
+        m
+    }
+
+    /// Writes checkpoint `step-XXXXXXXX` atomically and prunes old ones.
+    pub fn write_checkpoint(
+        &self,
+        config: &TrainConfig,
+        model: &InfoNet,
+        optim: &ModuleOptimizer,
+        state: &RunState,
+        validation: Option<&ValidationReport>,
+        device: &str,
+    ) -> Result<PathBuf, TrainError> {
+        let dir = self.root.join("checkpoints");
+        let name = format!("step-{:08}", state.step);
+        let final_dir = dir.join(&name);
+        let tmp = dir.join(format!(".{name}.tmp"));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+        }
+        fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+        let ck = |e: String| TrainError::Checkpoint(e);
+        save_checkpoint(&model.valid(), &tmp.join("model.safetensors"), &Self::metadata(config, state, validation, device))
+            .map_err(|e| ck(e.to_string()))?;
+        model.clone().save_file(tmp.join("model.bpk")).map_err(|e| ck(format!("model.bpk: {e}")))?;
+        optim.save(tmp.join("optimizer.bpk")).map_err(|e| ck(format!("optimizer.bpk: {e}")))?;
+        let state_json = serde_json::to_string_pretty(state).map_err(|e| ck(e.to_string()))?;
+        fs::write(tmp.join("state.json"), state_json).map_err(io(&tmp))?;
+        if final_dir.exists() {
+            fs::remove_dir_all(&final_dir).map_err(io(&final_dir))?;
+        }
+        fs::rename(&tmp, &final_dir).map_err(io(&final_dir))?;
+        let all = self.checkpoints()?;
+        let excess = all.len().saturating_sub(config.checkpoint.keep_last);
+        for old in &all[..excess] {
+            fs::remove_dir_all(old).map_err(io(old))?;
+        }
+        Ok(final_dir)
+    }
+
+    /// Saves `best.safetensors` (+ `best.json`) when `report` beats the best score so far.
+    pub fn update_best(
+        &self,
+        config: &TrainConfig,
+        model: &InfoNet,
+        state: &mut RunState,
+        report: &ValidationReport,
+        device: &str,
+    ) -> Result<bool, TrainError> {
+        let score = if config.validation.best_metric == "val_loss" { report.val_loss } else { report.gauss_mae };
+        if state.best_score.is_some_and(|b| b <= score) || !score.is_finite() {
+            return Ok(false);
+        }
+        state.best_score = Some(score);
+        state.best_step = Some(report.step);
+        let best = self.best_path();
+        // save_checkpoint itself writes to a scratch file and renames it into place.
+        save_checkpoint(&model.valid(), &best, &Self::metadata(config, state, Some(report), device))
+            .map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+        let json = serde_json::to_string_pretty(report).map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+        self.write_atomic(&self.root.join("best.json"), json.as_bytes())?;
+        Ok(true)
+    }
+}

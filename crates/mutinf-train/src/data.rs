@@ -1,0 +1,101 @@
+//! The training stream: a fresh GMM from the paper's training family for every sequence of every
+//! step, prepared on a background thread. Step `s` is a pure function of (seed, s), so a resumed
+//! run sees exactly the batches an uninterrupted one would.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use mutinf_gmm::families::PaperTrainFamily;
+use mutinf_models::{CopulaSequence, Fold, InfoNetConfig, PreparedBatch, prepare_batch};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::{DataConfig, TrainError};
+
+/// Seed of an independent stream: `base` mixed with a tag and an index (SplitMix64 finaliser).
+pub fn stream_seed(base: u64, tag: u64, index: u64) -> u64 {
+    let mut z = base ^ tag.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+const TAG_DATA: u64 = 1;
+
+/// One training step's batch.
+pub struct StepBatch {
+    /// The step it belongs to.
+    pub step: u64,
+    /// Samples per sequence this step.
+    pub samples: usize,
+    /// The prepared batch.
+    pub batch: PreparedBatch,
+}
+
+/// Draws `count` sequences of `n` samples, each from a fresh training-family GMM.
+pub fn training_sequences(count: usize, n: usize, rng: &mut StdRng) -> Result<Vec<CopulaSequence>, TrainError> {
+    let family = PaperTrainFamily::default();
+    (0..count)
+        .map(|_| {
+            let gmm = family.sample(rng).map_err(|e| TrainError::Data(e.to_string()))?;
+            let data = gmm.sample(n, rng);
+            let x: Vec<f64> = data.column(0).to_vec();
+            let y: Vec<f64> = data.column(1).to_vec();
+            CopulaSequence::from_samples(&x, &y).map_err(|e| TrainError::Data(e.to_string()))
+        })
+        .collect()
+}
+
+/// Builds the batch of one step (deterministic in `seed` and `step`).
+pub fn make_step_batch(data: &DataConfig, model: &InfoNetConfig, seed: u64, step: u64) -> Result<StepBatch, TrainError> {
+    let mut rng = StdRng::seed_from_u64(stream_seed(seed, TAG_DATA, step));
+    let half_min = data.min_samples / 2;
+    let half_max = data.max_samples / 2;
+    let samples = 2 * rng.random_range(half_min..=half_max);
+    let sequences = training_sequences(data.batch_size, samples, &mut rng)?;
+    let fold = if model.holdout { Fold::FirstToSecond } else { Fold::InSample };
+    let batch = prepare_batch(&sequences, model, fold, rng.random()).map_err(|e| TrainError::Data(e.to_string()))?;
+    Ok(StepBatch { step, samples, batch })
+}
+
+/// Background producer of step batches `first..end`, `prefetch` ahead.
+pub struct DataStream {
+    receiver: Receiver<Result<StepBatch, TrainError>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl DataStream {
+    /// Starts the producer thread.
+    pub fn start(data: DataConfig, model: InfoNetConfig, seed: u64, first: u64, end: u64) -> Self {
+        let (sender, receiver): (SyncSender<_>, _) = sync_channel(data.prefetch.max(1));
+        let handle = std::thread::Builder::new()
+            .name("infonet-data".into())
+            .spawn(move || {
+                for step in first..end {
+                    let batch = make_step_batch(&data, &model, seed, step);
+                    let failed = batch.is_err();
+                    if sender.send(batch).is_err() || failed {
+                        return;
+                    }
+                }
+            })
+            .expect("spawning the data thread");
+        Self { receiver, handle: Some(handle) }
+    }
+
+    /// The next batch (blocks until it is ready).
+    pub fn next(&self) -> Result<StepBatch, TrainError> {
+        self.receiver.recv().map_err(|_| TrainError::Data("the data thread stopped".into()))?
+    }
+}
+
+impl Drop for DataStream {
+    fn drop(&mut self) {
+        // Unblock the producer by dropping the receiver first, then join it.
+        let (_, dummy) = sync_channel(0);
+        drop(std::mem::replace(&mut self.receiver, dummy));
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The fixed, seeded validation set and its scores.
+
+use mutinf_gmm::MonteCarloOptions;
+use mutinf_gmm::families::order_triplet;
+use mutinf_models::{CopulaSequence, Fold, InfoNet, prepare_batch};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, StandardNormal};
+use serde::{Deserialize, Serialize};
+
+use crate::data::{stream_seed, training_sequences};
+use crate::{TrainError, ValidationConfig};
+
+const TAG_GAUSS: u64 = 11;
+const TAG_FAMILY: u64 = 12;
+const TAG_TRIPLET: u64 = 13;
+const TAG_ESTIMATE: u64 = 14;
+/// Sequences per forward pass during validation.
+const CHUNK: usize = 32;
+
+/// One point of the Gaussian grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GaussPoint {
+    /// Correlation.
+    pub rho: f64,
+    /// Analytic MI −½ log(1 − ρ²).
+    pub truth: f64,
+    /// Mean estimate over the repeats.
+    pub estimate: f64,
+}
+
+/// Scores of one validation pass.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidationReport {
+    /// Optimiser steps completed when it ran.
+    pub step: u64,
+    /// −mean DV bound on the fixed training-family sequences (the training loss, held out).
+    pub val_loss: f64,
+    /// Mean |estimate − truth| over every Gaussian sequence (nats).
+    pub gauss_mae: f64,
+    /// Per-ρ mean estimates.
+    pub gauss: Vec<GaussPoint>,
+    /// Fraction of GMM triplets whose I(X;Y) vs I(X;Z) order the network gets right.
+    pub order_accuracy: Option<f64>,
+    /// Seconds the pass took.
+    pub seconds: f64,
+}
+
+struct Triplet {
+    xy: CopulaSequence,
+    xz: CopulaSequence,
+    xy_greater: bool,
+}
+
+/// The fixed validation sequences (built once per run from `ValidationConfig::seed`).
+pub struct ValidationSet {
+    config: ValidationConfig,
+    gauss: Vec<(f64, f64, Vec<CopulaSequence>)>,
+    family: Vec<CopulaSequence>,
+    triplets: Vec<Triplet>,
+}
+
+/// Samples from a standard bivariate Gaussian with correlation `rho`.
+pub fn gaussian_pairs(rho: f64, n: usize, rng: &mut StdRng) -> (Vec<f64>, Vec<f64>) {
+    let s = (1.0 - rho * rho).sqrt();
+    (0..n)
+        .map(|_| {
+            let a: f64 = StandardNormal.sample(rng);
+            let b: f64 = StandardNormal.sample(rng);
+            (a, rho * a + s * b)
+        })
+        .unzip()
+}
+
+impl ValidationSet {
+    /// Builds the set. Triplet truths use Monte-Carlo integration (20k samples each).
+    pub fn build(config: &ValidationConfig) -> Result<Self, TrainError> {
+        let data_err = |e: String| TrainError::Data(e);
+        let mut gauss = Vec::new();
+        for (i, &rho) in config.rho.iter().enumerate() {
+            let mut rng = StdRng::seed_from_u64(stream_seed(config.seed, TAG_GAUSS, i as u64));
+            let seqs = (0..config.repeats)
+                .map(|_| {
+                    let (x, y) = gaussian_pairs(rho, config.samples, &mut rng);
+                    CopulaSequence::from_samples(&x, &y).map_err(|e| data_err(e.to_string()))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            gauss.push((rho, -0.5 * (1.0 - rho * rho).ln(), seqs));
+        }
+        let mut rng = StdRng::seed_from_u64(stream_seed(config.seed, TAG_FAMILY, 0));
+        let family = training_sequences(config.family_sequences, config.samples, &mut rng)?;
+        let mut triplets = Vec::new();
+        let mut rng = StdRng::seed_from_u64(stream_seed(config.seed, TAG_TRIPLET, 0));
+        let mc = MonteCarloOptions { samples: 20_000, seed: config.seed, ..Default::default() };
+        for t in 0..config.triplets {
+            let k = config.triplet_components[t % config.triplet_components.len().max(1)];
+            let triplet = order_triplet(k, &mc, &mut rng).map_err(|e| data_err(e.to_string()))?;
+            let data = triplet.gmm.sample(config.samples, &mut rng);
+            let x: Vec<f64> = data.column(0).to_vec();
+            let y: Vec<f64> = data.column(1).to_vec();
+            let z: Vec<f64> = data.column(2).to_vec();
+            triplets.push(Triplet {
+                xy: CopulaSequence::from_samples(&x, &y).map_err(|e| data_err(e.to_string()))?,
+                xz: CopulaSequence::from_samples(&x, &z).map_err(|e| data_err(e.to_string()))?,
+                xy_greater: triplet.xy_greater(),
+            });
+        }
+        Ok(Self { config: config.clone(), gauss, family, triplets })
+    }
+
+    /// Scores `model` (an inference copy; see `Module::valid`).
+    pub fn evaluate(&self, model: &InfoNet, step: u64) -> Result<ValidationReport, TrainError> {
+        let start = std::time::Instant::now();
+        let seed = stream_seed(self.config.seed, TAG_ESTIMATE, 0);
+        let estimate = |seqs: &[CopulaSequence]| -> Result<Vec<f64>, TrainError> {
+            let mut out = Vec::with_capacity(seqs.len());
+            for chunk in seqs.chunks(CHUNK) {
+                out.extend(model.estimate_sequences(chunk, seed).map_err(|e| TrainError::Model(e.to_string()))?);
+            }
+            Ok(out)
+        };
+        let mut gauss = Vec::new();
+        let mut abs_errors = Vec::new();
+        for (rho, truth, seqs) in &self.gauss {
+            let est = estimate(seqs)?;
+            abs_errors.extend(est.iter().map(|e| (e - truth).abs()));
+            gauss.push(GaussPoint { rho: *rho, truth: *truth, estimate: est.iter().sum::<f64>() / est.len() as f64 });
+        }
+        let gauss_mae = abs_errors.iter().sum::<f64>() / abs_errors.len().max(1) as f64;
+
+        let fold = if model.config().holdout { Fold::FirstToSecond } else { Fold::InSample };
+        let device = model.device();
+        let mut bound_sum = 0.0;
+        for chunk in self.family.chunks(CHUNK) {
+            let batch = prepare_batch(chunk, model.config(), fold, seed).map_err(|e| TrainError::Model(e.to_string()))?;
+            let values = model.bound(&batch, &device).into_data().try_to_vec::<f32>().map_err(|e| TrainError::Model(format!("{e:?}")))?;
+            bound_sum += values.iter().map(|v| f64::from(*v)).sum::<f64>();
+        }
+        let val_loss = -bound_sum / self.family.len().max(1) as f64;
+
+        let order_accuracy = if self.triplets.is_empty() {
+            None
+        } else {
+            let xy: Vec<CopulaSequence> = self.triplets.iter().map(|t| t.xy.clone()).collect();
+            let xz: Vec<CopulaSequence> = self.triplets.iter().map(|t| t.xz.clone()).collect();
+            let (exy, exz) = (estimate(&xy)?, estimate(&xz)?);
+            let right = self.triplets.iter().zip(exy.iter().zip(&exz)).filter(|(t, (a, b))| (a > b) == t.xy_greater).count();
+            Some(right as f64 / self.triplets.len() as f64)
+        };
+        Ok(ValidationReport { step, val_loss, gauss_mae, gauss, order_accuracy, seconds: start.elapsed().as_secs_f64() })
+    }
+}

@@ -1,0 +1,121 @@
+//! Trainer tests on the CPU with a tiny config: learning, checkpoints, exact resume.
+
+use std::path::Path;
+
+use burn::tensor::Device;
+use mutinf_train::{Silent, TrainConfig, TrainObserver, TrainRequest, ValidationReport, train};
+
+const TINY: &str = r#"
+seed = 5
+steps = 40
+
+[model]
+latents = 8
+d_model = 16
+heads = 2
+self_blocks = 1
+mlp_ratio = 2
+fourier_frequencies = 3
+grid = 8
+blur_sigma = 0.05
+permutations = 2
+holdout = true
+
+[optimizer]
+learning_rate = 1e-2
+warmup_steps = 2
+grad_clip_norm = 1.0
+decay = { kind = "cosine", final_fraction = 0.5 }
+
+[data]
+batch_size = 16
+min_samples = 200
+max_samples = 256
+prefetch = 2
+
+[validation]
+every = 10
+seed = 3
+samples = 256
+rho = [0.0, 0.8]
+repeats = 2
+family_sequences = 32
+triplets = 0
+best_metric = "val_loss"
+
+[checkpoint]
+every = 4
+keep_last = 2
+"#;
+
+fn config(steps: u64) -> TrainConfig {
+    let mut c = TrainConfig::from_toml(TINY).unwrap();
+    c.steps = steps;
+    c
+}
+
+fn request(config: Option<TrainConfig>, out: &Path, resume: bool) -> TrainRequest {
+    TrainRequest { config, out: out.to_path_buf(), device: Device::flex(), resume, steps: None }
+}
+
+#[derive(Default)]
+struct Record {
+    validations: Vec<ValidationReport>,
+    stop_at: Option<u64>,
+    step: u64,
+}
+
+impl TrainObserver for Record {
+    fn on_step(&mut self, r: &mutinf_train::StepReport) {
+        self.step = r.step;
+    }
+    fn on_validation(&mut self, r: &ValidationReport) {
+        self.validations.push(r.clone());
+    }
+    fn should_stop(&mut self) -> bool {
+        self.stop_at == Some(self.step)
+    }
+}
+
+#[test]
+fn config_round_trips_through_toml_and_rejects_typos() {
+    let c = config(40);
+    assert_eq!(TrainConfig::from_toml(&c.to_toml()).unwrap(), c);
+    let bad = TINY.replace("batch_size", "batch_sise");
+    assert!(TrainConfig::from_toml(&bad).is_err());
+    for file in ["infonet-small.toml", "infonet-paper.toml"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs").join(file);
+        TrainConfig::load(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+}
+
+#[test]
+fn tiny_run_improves_validation_loss_and_writes_artifacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let mut rec = Record::default();
+    let summary = train(request(Some(config(40)), &out, false), &mut rec).unwrap();
+    assert_eq!(summary.steps, 40);
+    let first = &rec.validations[0];
+    let last = rec.validations.last().unwrap();
+    assert_eq!((first.step, last.step), (0, 40));
+    assert!(last.val_loss < first.val_loss, "val loss {} -> {}", first.val_loss, last.val_loss);
+    assert!(out.join("best.safetensors").is_file());
+    assert!(out.join("config.toml").is_file());
+    // keep_last = 2: steps 36 and 40 remain.
+    let names: Vec<String> = std::fs::read_dir(out.join("checkpoints"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, vec!["step-00000036", "step-00000040"]);
+    let metrics = std::fs::read_to_string(out.join("metrics.jsonl")).unwrap();
+    assert_eq!(metrics.lines().filter(|l| l.contains("\"train\"")).count(), 40);
+    // The best checkpoint loads with its metadata.
+    let (_, meta) = mutinf_models::load_checkpoint(&out.join("best.safetensors"), &Device::flex()).unwrap();
+    assert!(meta.contains_key(mutinf_train::TRAIN_CONFIG_KEY));
+    // A second fresh run into the same folder is refused.
+    assert!(train(request(Some(config(40)), &out, false), &mut Silent).is_err());
+}
+
