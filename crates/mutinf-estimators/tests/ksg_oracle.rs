@@ -1,4 +1,4 @@
-//! The fast KSG paths (sorted 1-D walk, kd-tree) against the O(N²) brute force, to 1e-9,
+//! The fast KSG paths (1x1 rank grid, kd-tree) against the O(N²) brute force, to 1e-9,
 //! on normal, Cauchy-tailed and tied data, 1-D and multivariate, both algorithms.
 
 mod common;
@@ -84,5 +84,34 @@ fn parallel_and_serial_are_bit_identical() {
         let a = ksg_mi(bx.x(), bx.y(), 3, alg, true).unwrap();
         let b = ksg_mi(bx.x(), bx.y(), 3, alg, false).unwrap();
         assert_eq!(a.to_bits(), b.to_bits());
+    }
+}
+
+#[test]
+fn one_d_edge_cases_match_brute_force() {
+    // The 1x1 path's rank grid degenerates to a single cell or a few: N barely above k.
+    for n in 2..14 {
+        for k in 1..n.min(5) {
+            check_against_oracle(&gaussian_pair(n, 0.5, 60 + n as u64), k, &format!("tiny n={n}"));
+        }
+    }
+    // Unscaled data (ksg_mi takes it as given): wildly different scales, a strong dependence
+    // (points crowd the grid's diagonal) and a heavy tail, so that cells differ greatly in
+    // width and in occupancy.
+    let g = gaussian_pair(900, 0.95, 61);
+    let c = cauchy_pair(900, 62);
+    let cases = [
+        (g.x().mapv(|v| v * 1e6), g.y().mapv(|v| v * 1e-6), "scales 1e6 / 1e-6"),
+        (c.x().mapv(|v| v * v * v), c.y().to_owned(), "cubed cauchy"),
+        (g.x().to_owned(), g.x().mapv(|v| v + 1e-9), "y = x + const"),
+    ];
+    for (x, y, label) in cases {
+        for alg in ALGS {
+            for k in [1, 3, 6] {
+                let oracle = ksg_brute_force(x.view(), y.view(), k, alg);
+                let fast = ksg_mi(x.view(), y.view(), k, alg, false).unwrap();
+                assert!((fast - oracle).abs() < 1e-9, "{label} {alg:?} k={k}: fast {fast} vs brute {oracle}");
+            }
+        }
     }
 }

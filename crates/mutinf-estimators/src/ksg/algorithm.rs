@@ -151,251 +151,19 @@ impl Marginal {
     }
 }
 
-/// The 1-D x 1-D special case. Points are sorted along a walk axis (x, or y when that is
-/// cheaper); for each point we walk right, then left, in that order until |Δ| exceeds the
-/// current k-th joint distance (no point farther out along the axis can be closer in
-/// max-norm). Every point strictly inside the final ε along the walk axis has then been
-/// passed, so that marginal count is a trim of the walked range; the other marginal is
-/// counted on its own sorted copy, scanning outward from the point's rank.
-/// Returns (n_x, n_y) per point, in walk order.
+/// The 1-D x 1-D special case: per point, the joint k-NN by a search on a [`RankGrid`], then
+/// both marginal counts by binary search on the sorted coordinates.
+/// Returns (n_x, n_y) per point, in the grid's (column-major) order.
 #[doc(hidden)]
 pub fn counts_1x1(x: &[f64], y: &[f64], k: usize, algorithm: KsgAlgorithm, parallel: bool) -> Vec<(u32, u32)> {
-    let ax = AxisOrder::new(x, y);
-    let ay = AxisOrder::new(y, x);
-    if walk_cost(&ax, k) <= walk_cost(&ay, k) {
-        counts_walk(&ax, &ay, x, y, k, algorithm, parallel)
-    } else {
-        counts_walk(&ay, &ax, y, x, k, algorithm, parallel).into_iter().map(|(a, b)| (b, a)).collect()
-    }
-}
-
-/// One coordinate sorted (ties by row), with the other coordinate carried along.
-struct AxisOrder {
-    /// Walk position -> row.
-    order: Vec<u32>,
-    /// Row -> walk position.
-    rank: Vec<u32>,
-    /// This coordinate in sorted order.
-    a: Vec<f64>,
-    /// The other coordinate in the same order.
-    b: Vec<f64>,
-}
-
-impl AxisOrder {
-    fn new(a: &[f64], b: &[f64]) -> Self {
-        let n = a.len();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_unstable_by(|&i, &j| a[i as usize].total_cmp(&a[j as usize]).then(i.cmp(&j)));
-        let mut rank = vec![0u32; n];
-        for (p, &i) in order.iter().enumerate() {
-            rank[i as usize] = p as u32;
-        }
-        let a_sorted = order.iter().map(|&i| a[i as usize]).collect();
-        let b_sorted = order.iter().map(|&i| b[i as usize]).collect();
-        Self { order, rank, a: a_sorted, b: b_sorted }
-    }
-}
-
-/// Walking along an axis costs about the number of points in the strip |Δ| ≤ ε around each
-/// point; with heavy tails or very different scales one axis can be far cheaper. Estimated
-/// on 64 evenly spaced rows (capped walks), deterministically.
-fn walk_cost(walk: &AxisOrder, k: usize) -> usize {
-    let n = walk.a.len();
-    if n < 256 {
-        return 0;
-    }
-    let cap = 64 * ((n as f64).sqrt() as usize + k);
-    let mut best = KBest::new(k);
-    let mut total = 0;
-    for i in 0..64 {
-        let p = walk.rank[i * (n / 64)] as usize;
-        let (_, _, visits) = knn_walk(&walk.a, &walk.b, &walk.order, p, &mut best, cap);
-        total += visits;
-    }
-    total
-}
-
-/// k nearest (max-norm) of walk position p; returns the walked range lo..hi and the visits.
-///
-/// Most candidates in the strip are farther than the current k-th distance; blocks of
-/// `BLOCK` positions are first tested all at once (a branch-free, vectorisable count) and
-/// skipped when none can enter, then walked one by one otherwise.
-#[inline]
-fn knn_walk(a: &[f64], b: &[f64], order: &[u32], p: usize, best: &mut KBest, cap: usize) -> (usize, usize, usize) {
-    const BLOCK: usize = 8;
-    #[inline(always)]
-    fn joint(da: f64, db: f64) -> f64 {
-        if da > db { da } else { db } // both finite: same value as f64::max
-    }
-    let n = a.len();
-    best.clear();
-    let (ap, bp) = (a[p], b[p]);
-    let mut worst = f64::INFINITY;
-    // `da > worst` stops; an equal |Δ| may still tie the k-th distance with a lower row.
-    let mut hi = p + 1;
-    'right: while hi < n && hi - p <= cap {
-        if hi + BLOCK <= n && a[hi + BLOCK - 1] - ap <= worst {
-            let (ab, bb) = (&a[hi..hi + BLOCK], &b[hi..hi + BLOCK]);
-            let mut hits = 0u32;
-            for j in 0..BLOCK {
-                hits += (joint(ab[j] - ap, (bb[j] - bp).abs()) <= worst) as u32;
-            }
-            if hits == 0 {
-                hi += BLOCK;
-                continue;
-            }
-        }
-        let end = (hi + BLOCK).min(n);
-        while hi < end {
-            let da = a[hi] - ap;
-            if da > worst {
-                break 'right;
-            }
-            let d = joint(da, (b[hi] - bp).abs());
-            if d <= worst {
-                best.offer(d, order[hi] as usize);
-                worst = best.worst();
-            }
-            hi += 1;
-        }
-    }
-    let mut lo = p;
-    'left: while lo > 0 && p - lo <= cap {
-        if lo >= BLOCK && ap - a[lo - BLOCK] <= worst {
-            let (ab, bb) = (&a[lo - BLOCK..lo], &b[lo - BLOCK..lo]);
-            let mut hits = 0u32;
-            for j in 0..BLOCK {
-                hits += (joint(ap - ab[j], (bb[j] - bp).abs()) <= worst) as u32;
-            }
-            if hits == 0 {
-                lo -= BLOCK;
-                continue;
-            }
-        }
-        let end = lo.saturating_sub(BLOCK);
-        while lo > end {
-            let da = ap - a[lo - 1];
-            if da > worst {
-                break 'left;
-            }
-            let d = joint(da, (b[lo - 1] - bp).abs());
-            if d <= worst {
-                best.offer(d, order[lo - 1] as usize);
-                worst = best.worst();
-            }
-            lo -= 1;
-        }
-    }
-    (lo, hi, hi - lo - 1)
-}
-
-/// Walk positions grouped in consecutive blocks of `len` (≈ √N / 2, a power of two in
-/// 16..=256), each block's points also sorted by the other coordinate, so a block is
-/// searched for |Δb| ≤ ε by binary search instead of point by point: the strip |Δa| ≤ ε
-/// holds O(√N) points but only a handful of blocks.
-struct Blocks {
-    len: usize,
-    /// Other coordinate, sorted within each block.
-    b: Vec<f64>,
-    /// Walk position of each entry of `b`.
-    pos: Vec<u32>,
-}
-
-impl Blocks {
-    fn new(walk: &AxisOrder) -> Self {
-        let n = walk.a.len();
-        let len = (((n as f64).sqrt() / 2.0) as usize).next_power_of_two().clamp(16, 256);
-        let mut pos: Vec<u32> = (0..n as u32).collect();
-        for chunk in pos.chunks_mut(len) {
-            chunk.sort_unstable_by(|&i, &j| walk.b[i as usize].total_cmp(&walk.b[j as usize]).then(i.cmp(&j)));
-        }
-        let b = pos.iter().map(|&p| walk.b[p as usize]).collect();
-        Self { len, b, pos }
-    }
-}
-
-/// k nearest (max-norm) of walk position p using the blocks: the k nearest along the walk
-/// axis on each side first (a finite starting ε), then the own block and blocks outward until
-/// the gap along the walk axis exceeds the k-th distance.
-#[inline]
-fn knn_blocks(walk: &AxisOrder, blocks: &Blocks, p: usize, best: &mut KBest) {
-    let (a, order) = (&walk.a, &walk.order);
-    let n = a.len();
-    best.clear();
-    let (ap, bp) = (a[p], walk.b[p]);
-    let mut worst = f64::INFINITY;
-    let bl = blocks.len;
-    let k = best.k();
-    let own = p / bl;
-    let nblocks = n.div_ceil(bl);
-    // Seed with the walk-axis neighbours p-k..p+k (skipped below, so none is offered twice).
-    for q in p.saturating_sub(k)..(p + k + 1).min(n) {
-        if q != p {
-            let da = (a[q] - ap).abs();
-            let db = (walk.b[q] - bp).abs();
-            best.offer(if da > db { da } else { db }, order[q] as usize);
-        }
-    }
-    worst = worst.min(best.worst());
-    let visit = |t: usize, worst: &mut f64, best: &mut KBest| {
-        let (start, end) = (t * bl, ((t + 1) * bl).min(n));
-        let bs = &blocks.b[start..end];
-        let (lo, hi) = if worst.is_finite() {
-            let w = *worst;
-            // |v - bp| ≤ worst, as exact differences (monotone in v).
-            (bs.partition_point(|&v| v < bp && bp - v > w), bs.partition_point(|&v| v < bp || v - bp <= w))
-        } else {
-            (0, bs.len())
-        };
-        #[allow(clippy::needless_range_loop)] // i indexes bs and blocks.pos together
-        for i in lo..hi {
-            let q = blocks.pos[start + i] as usize;
-            if q.abs_diff(p) <= k {
-                continue; // p itself, or already offered above
-            }
-            let da = (a[q] - ap).abs();
-            let db = (bs[i] - bp).abs();
-            let d = if da > db { da } else { db };
-            if d <= *worst {
-                best.offer(d, order[q] as usize);
-                *worst = best.worst();
-            }
-        }
-    };
-    visit(own, &mut worst, best);
-    // `gap > worst` stops: an equal gap may still hold a tie with a lower row.
-    for t in own + 1..nblocks {
-        if a[t * bl] - ap > worst {
-            break;
-        }
-        visit(t, &mut worst, best);
-    }
-    for t in (0..own).rev() {
-        if ap - a[((t + 1) * bl).min(n) - 1] > worst {
-            break;
-        }
-        visit(t, &mut worst, best);
-    }
-}
-
-fn counts_walk(
-    walk: &AxisOrder,
-    other: &AxisOrder,
-    x: &[f64],
-    y: &[f64],
-    k: usize,
-    algorithm: KsgAlgorithm,
-    parallel: bool,
-) -> Vec<(u32, u32)> {
-    let n = walk.a.len();
-    let (xs, order) = (&walk.a, &walk.order);
-    // The other coordinate sorted, and its rank for each walk position.
-    let ysorted = &other.a;
-    let blocks = Blocks::new(walk);
-    let point = |best: &mut KBest, p: usize| -> (u32, u32) {
-        knn_blocks(walk, &blocks, p, best);
+    let n = x.len();
+    let ax = AxisOrder::new(x);
+    let ay = AxisOrder::new(y);
+    let grid = RankGrid::new(x, y, &ax, &ay);
+    let point = |best: &mut KBest, q: usize| -> (u32, u32) {
+        let (wx, wy) = grid.knn(q, best);
         let worst = best.worst();
-        let row = order[p] as usize;
+        let row = grid.c_row[q] as usize;
         let (xp, yp) = (x[row], y[row]);
         let (ex, ey, closed) = match algorithm {
             KsgAlgorithm::One => (worst, worst, false),
@@ -409,82 +177,324 @@ fn counts_walk(
             }
         };
         // Algorithm 1 with ε = 0: nothing is strictly inside, not even the point itself.
-        let empty = !closed && worst <= 0.0;
-        let nx = if empty { 0 } else { count_from_rank(xs, p, ex, closed) - 1 };
-        let ny = if empty { 0 } else { count_from_rank(ysorted, other.rank[row] as usize, ey, closed) - 1 };
-        (nx as u32, ny as u32)
+        if !closed && worst <= 0.0 {
+            return (0, 0);
+        }
+        let (px, py) = (ax.rank[row] as usize, ay.rank[row] as usize);
+        let (nx, ny) = if closed {
+            marginal_counts::<true>(&ax.sorted, px, ex, wx, &ay.sorted, py, ey, wy)
+        } else {
+            marginal_counts::<false>(&ax.sorted, px, ex, wx, &ay.sorted, py, ey, wy)
+        };
+        ((nx - 1) as u32, (ny - 1) as u32)
     };
     if parallel {
-        (0..n).into_par_iter().map_init(|| KBest::new(k), |best, p| point(best, p)).collect()
+        (0..n).into_par_iter().map_init(|| KBest::new(k), |best, q| point(best, q)).collect()
     } else {
         let mut best = KBest::new(k);
-        (0..n).map(|p| point(&mut best, p)).collect()
+        (0..n).map(|q| point(&mut best, q)).collect()
     }
 }
 
-/// Number of values v in sorted `s` with |v - s[pos]| < r (or ≤ r when `closed`), itself
-/// included (for r > 0 or closed). Scans outward from `pos` in blocks (the usual count is a
-/// few dozen), then gallops, so both small and huge counts (heavy tails) are cheap.
-#[inline]
-fn count_from_rank(s: &[f64], pos: usize, r: f64, closed: bool) -> usize {
-    let c = s[pos];
-    let inside = |d: f64| if closed { d <= r } else { d < r };
-    // Upper end: first index ≥ pos where !(v < c || inside(v - c)) — a prefix predicate.
-    let up = |v: f64| v < c || inside(v - c);
-    let down = |v: f64| v < c && !inside(c - v);
-    let hi = boundary_from(s, pos, &up);
-    let lo = boundary_from(s, pos, &down);
-    hi - lo
+/// One coordinate sorted (ties by row).
+struct AxisOrder {
+    /// Row -> position in sorted order (the rank).
+    rank: Vec<u32>,
+    /// The coordinate in sorted order.
+    sorted: Vec<f64>,
 }
 
-/// partition_point of the prefix predicate `pred` over `s`, searched outward from `pos`:
-/// 4 blocks of 8 linearly, then exponential + binary search.
-#[inline]
-fn boundary_from(s: &[f64], pos: usize, pred: &impl Fn(f64) -> bool) -> usize {
-    let n = s.len();
-    if pred(s[pos]) {
-        // Boundary is above pos.
-        let mut j = pos + 1;
-        for _ in 0..8 {
-            if j + 8 > n {
-                return j + s[j..].partition_point(|&v| pred(v));
-            }
-            let c = s[j..j + 8].iter().filter(|&&v| pred(v)).count();
-            if c < 8 {
-                return j + c;
-            }
-            j += 8;
+impl AxisOrder {
+    fn new(a: &[f64]) -> Self {
+        let n = a.len();
+        // Sort (key, row) pairs rather than rows through an indirect comparator: the key is
+        // the f64's bit pattern mapped so that unsigned order is `total_cmp` order, and the
+        // radix sort is stable, so ties still go by row: the same permutation as sorting by
+        // (value, row).
+        let mut keyed: Vec<(u64, u32)> = a
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                let b = v.to_bits();
+                (if b >> 63 == 1 { !b } else { b | (1 << 63) }, i as u32)
+            })
+            .collect();
+        radix_sort(&mut keyed);
+        let mut rank = vec![0u32; n];
+        for (p, &(_, i)) in keyed.iter().enumerate() {
+            rank[i as usize] = p as u32;
         }
-        let mut step = 16;
-        let mut known = j - 1; // pred true here
-        while known + step < n && pred(s[known + step]) {
-            known += step;
-            step *= 2;
-        }
-        let end = (known + step).min(n);
-        known + 1 + s[known + 1..end].partition_point(|&v| pred(v))
-    } else {
-        // Boundary is at or below pos.
-        let mut j = pos; // pred false at j
-        for _ in 0..8 {
-            if j < 8 {
-                return s[..j].partition_point(|&v| pred(v));
-            }
-            let c = s[j - 8..j].iter().filter(|&&v| !pred(v)).count();
-            if c < 8 {
-                return j - c;
-            }
-            j -= 8;
-        }
-        let mut step = 16;
-        let mut known = j; // pred false here
-        while known >= step && !pred(s[known - step]) {
-            known -= step;
-            step *= 2;
-        }
-        let start = known.saturating_sub(step);
-        start + s[start..known].partition_point(|&v| pred(v))
+        let sorted = keyed.iter().map(|&(_, i)| a[i as usize]).collect();
+        Self { rank, sorted }
     }
+}
+
+/// Stable LSD radix sort of (key, row) pairs by key, 11 bits a pass; passes where every
+/// key has the same digit (high exponent bits of data on one scale) are skipped. O(N) with
+/// no data-dependent branches, where a comparison sort mispredicts on every random key
+/// (the two sorts were ~10% of a 1x1 run).
+fn radix_sort(v: &mut Vec<(u64, u32)>) {
+    const BITS: usize = 11;
+    const PASSES: usize = 64_usize.div_ceil(BITS);
+    const BUCKETS: usize = 1 << BITS;
+    let mut hist = vec![[0u32; BUCKETS]; PASSES];
+    for &(key, _) in v.iter() {
+        for (p, h) in hist.iter_mut().enumerate() {
+            h[(key >> (p * BITS)) as usize & (BUCKETS - 1)] += 1;
+        }
+    }
+    let n = v.len();
+    let mut tmp = vec![(0u64, 0u32); n];
+    for (p, h) in hist.iter_mut().enumerate() {
+        if h.iter().any(|&c| c as usize == n) {
+            continue;
+        }
+        let mut sum = 0u32;
+        for c in h.iter_mut() {
+            let here = *c;
+            *c = sum;
+            sum += here;
+        }
+        for &e in v.iter() {
+            let d = (e.0 >> (p * BITS)) as usize & (BUCKETS - 1);
+            tmp[h[d] as usize] = e;
+            h[d] += 1;
+        }
+        std::mem::swap(v, &mut tmp);
+    }
+}
+
+/// Target mean number of points per grid cell (independent data): small enough that the
+/// 3 x 3 cells around a point hold its k nearest, large enough that the per-cell overhead
+/// stays below the per-point work.
+const POINTS_PER_CELL: f64 = 4.0;
+
+/// A G x G grid over *rank* space: column c holds the points whose x-rank is in
+/// [c·s, (c+1)·s), row r those whose y-rank is in [r·s, (r+1)·s). Because the cells are
+/// quantiles, heavy tails or wildly different scales still put ~s²/N points in a cell on
+/// average. Each column (row) knows the smallest and largest coordinate it holds, which
+/// bounds the max-norm distance from any point to any cell from below.
+///
+/// Points are stored twice, in compressed-sparse-row form sorted by (column, row) and by
+/// (row, column), so that a strip of cells along a column *or* a row is one contiguous slice:
+/// the search below extends its rectangle by whole strips at O(1) overhead each, however many
+/// cells (possibly empty, in the tails) a strip spans.
+struct RankGrid {
+    /// Cells per side, and ranks per column (row).
+    g: usize,
+    s: usize,
+    /// Column-major: `c_start[c·g + r]..c_start[c·g + r + 1]` are the points of cell (c, r).
+    c_start: Vec<u32>,
+    c_x: Vec<f64>,
+    c_y: Vec<f64>,
+    c_row: Vec<u32>,
+    /// Row-major: `r_start[r·g + c]..` likewise.
+    r_start: Vec<u32>,
+    r_x: Vec<f64>,
+    r_y: Vec<f64>,
+    r_row: Vec<u32>,
+    /// Cell of each column-major position, as (column, row).
+    c_cell: Vec<(u32, u32)>,
+    /// Coordinate range of each column (x) and row (y).
+    xlo: Vec<f64>,
+    xhi: Vec<f64>,
+    ylo: Vec<f64>,
+    yhi: Vec<f64>,
+}
+
+impl RankGrid {
+    fn new(x: &[f64], y: &[f64], ax: &AxisOrder, ay: &AxisOrder) -> Self {
+        let n = x.len();
+        let target = ((n as f64 / POINTS_PER_CELL).sqrt() as usize).max(1);
+        let s = n.div_ceil(target);
+        let g = n.div_ceil(s);
+        let range = |sorted: &[f64]| -> (Vec<f64>, Vec<f64>) {
+            (0..g).map(|c| (sorted[c * s], sorted[((c + 1) * s).min(n) - 1])).unzip()
+        };
+        let (xlo, xhi) = range(&ax.sorted);
+        let (ylo, yhi) = range(&ay.sorted);
+        // (column, row) of each row of the data, computed once (integer divisions are slow).
+        let cells: Vec<(u32, u32)> = (0..n).map(|i| (ax.rank[i] / s as u32, ay.rank[i] / s as u32)).collect();
+        let cell = |i: usize| (cells[i].0 as usize, cells[i].1 as usize);
+        // Counting sort into both layouts.
+        let mut c_start = vec![0u32; g * g + 1];
+        let mut r_start = vec![0u32; g * g + 1];
+        for i in 0..n {
+            let (c, r) = cell(i);
+            c_start[c * g + r + 1] += 1;
+            r_start[r * g + c + 1] += 1;
+        }
+        for t in 0..g * g {
+            c_start[t + 1] += c_start[t];
+            r_start[t + 1] += r_start[t];
+        }
+        let (mut cfill, mut rfill) = (c_start.clone(), r_start.clone());
+        let mut c_row = vec![0u32; n];
+        let mut r_row = vec![0u32; n];
+        for i in 0..n {
+            let (c, r) = cell(i);
+            let t = &mut cfill[c * g + r];
+            c_row[*t as usize] = i as u32;
+            *t += 1;
+            let t = &mut rfill[r * g + c];
+            r_row[*t as usize] = i as u32;
+            *t += 1;
+        }
+        let c_cell = c_row.iter().map(|&i| cells[i as usize]).collect();
+        Self {
+            g,
+            s,
+            c_x: c_row.iter().map(|&i| x[i as usize]).collect(),
+            c_y: c_row.iter().map(|&i| y[i as usize]).collect(),
+            r_x: r_row.iter().map(|&i| x[i as usize]).collect(),
+            r_y: r_row.iter().map(|&i| y[i as usize]).collect(),
+            c_start,
+            c_row,
+            r_start,
+            r_row,
+            c_cell,
+            xlo,
+            xhi,
+            ylo,
+            yhi,
+        }
+    }
+
+    /// The k nearest (max-norm; ties by row) of the point at column-major position q, into
+    /// `best`. Starts with the point's own cell and grows a rectangle of cells one strip at a
+    /// time, always on the side whose coordinate gap to the point is smallest; stops when all
+    /// four gaps exceed the k-th distance. A gap equal to it is still searched (it may hold a
+    /// tie with a lower row). Rows (columns) whose gap exceeds the k-th distance are dropped
+    /// from later strips: they can hold no candidate now that the k-th distance only shrinks.
+    ///
+    /// Returns rank windows [x0, x1), [y0, y1) that hold every point within the k-th
+    /// distance along x, resp. y: the columns (rows) just outside the final rectangle are
+    /// farther than it, so the marginal counts need only search there.
+    #[inline]
+    fn knn(&self, q: usize, best: &mut KBest) -> ((usize, usize), (usize, usize)) {
+        let g = self.g;
+        best.clear();
+        let me = self.c_row[q];
+        let (xp, yp) = (self.c_x[q], self.c_y[q]);
+        let (ci, ri) = (self.c_cell[q].0 as usize, self.c_cell[q].1 as usize);
+        let mut worst = f64::INFINITY;
+        let scan = |xs: &[f64], ys: &[f64], rows: &[u32], worst: &mut f64, best: &mut KBest| {
+            for t in 0..rows.len() {
+                let dx = (xs[t] - xp).abs();
+                let dy = (ys[t] - yp).abs();
+                let d = if dx > dy { dx } else { dy }; // both finite: same value as f64::max
+                if d <= *worst && rows[t] != me {
+                    best.offer(d, rows[t] as usize);
+                    *worst = best.worst();
+                }
+            }
+        };
+        let col_strip = |c: usize, r0: usize, r1: usize, worst: &mut f64, best: &mut KBest| {
+            let (s, e) = (self.c_start[c * g + r0] as usize, self.c_start[c * g + r1 + 1] as usize);
+            scan(&self.c_x[s..e], &self.c_y[s..e], &self.c_row[s..e], worst, best);
+        };
+        let row_strip = |r: usize, c0: usize, c1: usize, worst: &mut f64, best: &mut KBest| {
+            let (s, e) = (self.r_start[r * g + c0] as usize, self.r_start[r * g + c1 + 1] as usize);
+            scan(&self.r_x[s..e], &self.r_y[s..e], &self.r_row[s..e], worst, best);
+        };
+        col_strip(ci, ri, ri, &mut worst, best);
+        let (mut c0, mut c1, mut r0, mut r1) = (ci, ci, ri, ri);
+        loop {
+            // Gaps to the next column left / right and row below / above (∞ past the edge).
+            // IEEE subtraction is monotone, so no point of that strip is nearer than its gap.
+            let gl = if c0 > 0 { xp - self.xhi[c0 - 1] } else { f64::INFINITY };
+            let gr = if c1 + 1 < g { self.xlo[c1 + 1] - xp } else { f64::INFINITY };
+            let gb = if r0 > 0 { yp - self.yhi[r0 - 1] } else { f64::INFINITY };
+            let gt = if r1 + 1 < g { self.ylo[r1 + 1] - yp } else { f64::INFINITY };
+            let gx = gl.min(gr);
+            let gy = gb.min(gt);
+            if gx.min(gy) > worst || gx.min(gy) == f64::INFINITY {
+                break;
+            }
+            if gx <= gy {
+                while r0 < ri && yp - self.yhi[r0] > worst {
+                    r0 += 1;
+                }
+                while r1 > ri && self.ylo[r1] - yp > worst {
+                    r1 -= 1;
+                }
+                let c = if gl <= gr {
+                    c0 -= 1;
+                    c0
+                } else {
+                    c1 += 1;
+                    c1
+                };
+                col_strip(c, r0, r1, &mut worst, best);
+            } else {
+                while c0 < ci && xp - self.xhi[c0] > worst {
+                    c0 += 1;
+                }
+                while c1 > ci && self.xlo[c1] - xp > worst {
+                    c1 -= 1;
+                }
+                let r = if gb <= gt {
+                    r0 -= 1;
+                    r0
+                } else {
+                    r1 += 1;
+                    r1
+                };
+                row_strip(r, c0, c1, &mut worst, best);
+            }
+        }
+        let n = self.c_row.len();
+        let s = self.s;
+        ((c0 * s, ((c1 + 1) * s).min(n)), (r0 * s, ((r1 + 1) * s).min(n)))
+    }
+}
+
+/// Both marginal counts of one point: the number of values v in sorted `xs` with
+/// |v - xs[px]| < rx (or ≤ rx when `CLOSED`), itself included, and the same for `ys`, `py`,
+/// `ry`. Requires rx, ry > 0 unless `CLOSED`.
+///
+/// Each window's ends are partition points over the whole sorted array of "v is below the
+/// window" (c - v outside the radius) and "v is below or inside" (v - c inside it). These
+/// compare exactly the |v - c| a brute-force scan computes (for v < c, |v - c| = c - v and
+/// v - c < 0 is inside any radius; for v ≥ c, c - v ≤ 0 is inside), and IEEE subtraction is
+/// monotone, so the counts are exact, ties and rounding included. The four binary searches
+/// are independent and equally long, so they run in lock-step and branch-free (each step a
+/// compare and an add): their load-compare chains overlap, and nothing mispredicts, unlike
+/// a short-circuit predicate or a scan/gallop from the point's rank.
+#[inline]
+#[allow(clippy::too_many_arguments)] // two (values, rank, radius, window) quadruples
+fn marginal_counts<const CLOSED: bool>(
+    xs: &[f64],
+    px: usize,
+    rx: f64,
+    wx: (usize, usize),
+    ys: &[f64],
+    py: usize,
+    ry: f64,
+    wy: (usize, usize),
+) -> (usize, usize) {
+    let n = xs.len();
+    let (cx, cy) = (xs[px], ys[py]);
+    let inside = |d: f64, r: f64| if CLOSED { d <= r } else { d < r };
+    let below = |v: f64, c: f64, r: f64| !inside(c - v, r) as usize;
+    let upto = |v: f64, c: f64, r: f64| inside(v - c, r) as usize;
+    // One common length; a window that would then run past the end starts earlier instead
+    // (it still contains its partition points, which is all the search needs).
+    let mut size = (wx.1 - wx.0).max(wy.1 - wy.0);
+    let (sx, sy) = (wx.0.min(n - size), wy.0.min(n - size));
+    // Invariant per search: its partition point lies in [base, base + size].
+    let (mut bxl, mut bxh, mut byl, mut byh) = (sx, sx, sy, sy);
+    while size > 1 {
+        let half = size / 2;
+        bxl += half * below(xs[bxl + half], cx, rx);
+        bxh += half * upto(xs[bxh + half], cx, rx);
+        byl += half * below(ys[byl + half], cy, ry);
+        byh += half * upto(ys[byh + half], cy, ry);
+        size -= half;
+    }
+    let nx = bxh + upto(xs[bxh], cx, rx) - bxl - below(xs[bxl], cx, rx);
+    let ny = byh + upto(ys[byh], cy, ry) - byl - below(ys[byl], cy, ry);
+    (nx, ny)
 }
 
 /// KSG MI through the generic kd-tree path even for 1-D x 1-D (benchmarks compare the paths).

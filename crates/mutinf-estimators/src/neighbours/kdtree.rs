@@ -50,10 +50,6 @@ impl KBest {
         Self { k, items: Vec::with_capacity(k + 1) }
     }
 
-    pub(crate) fn k(&self) -> usize {
-        self.k
-    }
-
     pub(crate) fn clear(&mut self) {
         self.items.clear();
     }
@@ -74,15 +70,19 @@ impl KBest {
             }
             self.items.pop();
         }
-        let mut pos = self.items.len();
+        // Shift larger entries up by one in place (k is tiny: cheaper than `Vec::insert`'s
+        // memmove call).
+        self.items.push((d, row));
+        let mut pos = self.items.len() - 1;
         while pos > 0 {
             let (pd, pr) = self.items[pos - 1];
             if pd < d || (pd == d && pr < row) {
                 break;
             }
+            self.items[pos] = (pd, pr);
             pos -= 1;
         }
-        self.items.insert(pos, (d, row));
+        self.items[pos] = (d, row);
     }
 
     pub(crate) fn items(&self) -> &[(f64, usize)] {
