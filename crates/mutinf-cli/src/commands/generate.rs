@@ -31,13 +31,21 @@ pub struct GaussianArgs {
     /// Correlation, strictly between -1 and 1.
     #[arg(long, allow_hyphen_values = true)]
     pub rho: f64,
+    #[command(flatten)]
+    pub output: SampleOutput,
+}
+
+/// How many samples, from which seed, into which file (shared by every generator).
+#[derive(Debug, Args)]
+pub struct SampleOutput {
     /// Number of samples.
     #[arg(long)]
     pub n: usize,
-    /// Random seed (same seed, same samples).
+    /// Random seed: the same seed gives the same file (and, for gmm, the same mixture and
+    /// Monte-Carlo truth).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Output file: `.npy` writes NumPy, anything else CSV with header `X0,Y0`.
+    /// Output file: `.npy` writes NumPy, anything else CSV with header `X0..,Y0..`.
     #[arg(long)]
     pub out: PathBuf,
 }
@@ -61,15 +69,8 @@ pub struct GmmArgs {
     /// Number of mixture components K.
     #[arg(long, default_value_t = 3)]
     pub components: usize,
-    /// Number of samples.
-    #[arg(long)]
-    pub n: usize,
-    /// Random seed: fixes the mixture, the samples and the Monte-Carlo truth.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// Output file: `.npy` writes NumPy, anything else CSV with header `X0..,Y0..`.
-    #[arg(long)]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub output: SampleOutput,
     /// Which family the mixture is drawn from.
     #[arg(long, value_enum, default_value_t = Family::PaperEval)]
     pub family: Family,
@@ -109,21 +110,21 @@ fn check_n(n: usize) -> anyhow::Result<()> {
 }
 
 fn gaussian(args: GaussianArgs) -> anyhow::Result<()> {
-    check_n(args.n)?;
+    check_n(args.output.n)?;
     if !(args.rho.is_finite() && args.rho.abs() < 1.0) {
         bail!("--rho {} is not a correlation strictly between -1 and 1; try e.g. --rho 0.5", args.rho);
     }
     let gmm = GaussianMixture::bivariate_gaussian(args.rho)?;
-    let mut rng = StdRng::seed_from_u64(args.seed);
-    let samples = gmm.sample(args.n, &mut rng);
-    write_samples(&args.out, xy_names(1, 1), samples).with_context(|| format!("writing {}", args.out.display()))?;
+    let mut rng = StdRng::seed_from_u64(args.output.seed);
+    let samples = gmm.sample(args.output.n, &mut rng);
+    write_samples(&args.output.out, xy_names(1, 1), samples).with_context(|| format!("writing {}", args.output.out.display()))?;
     let mi = -0.5 * (1.0 - args.rho * args.rho).ln();
-    print_json(&json!({ "mi": mi, "std_error": 0.0, "n": args.n, "seed": args.seed }))?;
+    print_json(&json!({ "mi": mi, "std_error": 0.0, "n": args.output.n, "seed": args.output.seed }))?;
     Ok(())
 }
 
 fn gmm(args: GmmArgs) -> anyhow::Result<()> {
-    check_n(args.n)?;
+    check_n(args.output.n)?;
     let (dx, dy) = args.dims;
     if args.components == 0 {
         bail!("--components 0: a mixture needs at least one component");
@@ -131,10 +132,10 @@ fn gmm(args: GmmArgs) -> anyhow::Result<()> {
     if args.truth_samples < 1000 {
         bail!("--truth-samples {} is too few for a Monte-Carlo truth; use at least 1000", args.truth_samples);
     }
-    let mut rng = StdRng::seed_from_u64(args.seed);
+    let mut rng = StdRng::seed_from_u64(args.output.seed);
     let gmm = draw_mixture(args.family, dx + dy, args.components, &mut rng)?;
-    let samples = gmm.sample(args.n, &mut rng);
-    write_samples(&args.out, xy_names(dx, dy), samples).with_context(|| format!("writing {}", args.out.display()))?;
+    let samples = gmm.sample(args.output.n, &mut rng);
+    write_samples(&args.output.out, xy_names(dx, dy), samples).with_context(|| format!("writing {}", args.output.out.display()))?;
     if let Some(path) = &args.params_out {
         write_json(path, &serde_json::to_value(&gmm)?)?;
     }
@@ -142,9 +143,9 @@ fn gmm(args: GmmArgs) -> anyhow::Result<()> {
     let y: Vec<usize> = (dx..dx + dy).collect();
     // The truth's own seed is derived from the user's, so the same seed reproduces it exactly
     // without sharing a random stream with the samples.
-    let options = MonteCarloOptions { samples: args.truth_samples, seed: args.seed ^ 0x9e37_79b9_7f4a_7c15, ..Default::default() };
+    let options = MonteCarloOptions { samples: args.truth_samples, seed: args.output.seed ^ 0x9e37_79b9_7f4a_7c15, ..Default::default() };
     let truth = gmm.mutual_information(&x, &y, &options)?;
-    print_json(&json!({ "mi": truth.value, "std_error": truth.std_error, "n": args.n, "seed": args.seed }))?;
+    print_json(&json!({ "mi": truth.value, "std_error": truth.std_error, "n": args.output.n, "seed": args.output.seed }))?;
     Ok(())
 }
 
