@@ -205,16 +205,8 @@ pub fn fit<C: Critic>(
     device: &Device,
     observer: &mut dyn FnMut(&StepReport),
 ) -> Result<Fit<C>> {
-    params.check()?;
+    check_inputs(critic.copies(), data, params)?;
     let method = params.bound.name();
-    check_data(data, params.batch, method)?;
-    if critic.copies() != data.len() {
-        return Err(MutinfError::invalid(
-            "critic",
-            format!("{} copies", critic.copies()),
-            format!("the critic needs one copy per data set ({})", data.len()),
-        ));
-    }
     let sets: Vec<HostData> = data.iter().map(HostData::new).collect();
     let b = sets.len();
     let n = params.batch;
@@ -409,15 +401,7 @@ pub fn evaluate<C: Critic>(
     device: &Device,
     seed: u64,
 ) -> Result<Vec<f64>> {
-    params.check()?;
-    check_data(data, params.batch, params.bound.name())?;
-    if critic.copies() != data.len() {
-        return Err(MutinfError::invalid(
-            "critic",
-            format!("{} copies", critic.copies()),
-            format!("the critic needs one copy per data set ({})", data.len()),
-        ));
-    }
+    check_inputs(critic.copies(), data, params)?;
     let sets: Vec<HostData> = data.iter().map(HostData::new).collect();
     Ok(evaluate_host(
         critic,
@@ -506,4 +490,19 @@ fn evaluate_host<C: Critic>(
             Bound::InfoNce => unreachable!("handled above"),
         })
         .collect()
+}
+
+/// The checks `fit` and `evaluate` share: valid params, usable data for the batch size, and
+/// one critic copy per data set.
+fn check_inputs(copies: usize, data: &[PairedSamples], params: &MineParams) -> Result<()> {
+    params.check()?;
+    check_data(data, params.batch, params.bound.name())?;
+    if copies != data.len() {
+        return Err(MutinfError::invalid(
+            "critic",
+            format!("{copies} copies"),
+            format!("the critic needs one copy per data set ({})", data.len()),
+        ));
+    }
+    Ok(())
 }
