@@ -45,7 +45,7 @@ fn every_method_lands_near_the_analytic_truth() {
 fn text_output_is_one_human_line() {
     let dir = tempfile::tempdir().unwrap();
     let (file, _) = generate_gaussian(dir.path(), "g.csv", 0.5, 500, 2);
-    let out = run(["estimate", file.to_str().unwrap(), "--k", "4"]);
+    let out = run(["estimate", file.to_str().unwrap(), "--method", "ksg", "--k", "4"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 1, "{text}");
@@ -59,11 +59,16 @@ fn column_selection_by_name_index_range_and_dims_agree() {
     let file = dir.path().join("m.csv");
     run_json(["generate", "gmm", "--dims", "2,1", "--components", "2", "--n", "800", "--seed", "4", "--out", file.to_str().unwrap(), "--truth-samples", "2000"]);
     let f = file.to_str().unwrap();
-    let by_dims = mi(&estimate_json(&[f, "--dims", "2,1"]));
-    assert_eq!(mi(&estimate_json(&[f, "--x", "X0..X1", "--y", "Y0"])), by_dims);
-    assert_eq!(mi(&estimate_json(&[f, "--x", "0,1", "--y", "2"])), by_dims);
+    let ksg = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--method", "ksg"]);
+        mi(&estimate_json(&all))
+    };
+    let by_dims = ksg(&[f, "--dims", "2,1"]);
+    assert_eq!(ksg(&[f, "--x", "X0..X1", "--y", "Y0"]), by_dims);
+    assert_eq!(ksg(&[f, "--x", "0,1", "--y", "2"]), by_dims);
     // MI is symmetric and KSG-1 is exactly symmetric in X and Y.
-    assert_eq!(mi(&estimate_json(&[f, "--x", "Y0", "--y", "X0,X1"])), by_dims);
+    assert_eq!(ksg(&[f, "--x", "Y0", "--y", "X0,X1"]), by_dims);
     // Default: first column vs second.
     assert_eq!(mi(&estimate_json(&[f])), mi(&estimate_json(&[f, "--x", "X0", "--y", "X1"])));
 }
@@ -84,14 +89,14 @@ fn bootstrap_interval_and_shuffle_baseline() {
     let dir = tempfile::tempdir().unwrap();
     let (file, truth) = generate_gaussian(dir.path(), "g.csv", 0.7, 2000, 3);
     let f = file.to_str().unwrap();
-    let json = estimate_json(&[f, "--bootstrap", "60", "--seed", "5", "--shuffle", "5"]);
+    let json = estimate_json(&[f, "--method", "ksg", "--bootstrap", "60", "--seed", "5", "--shuffle", "5"]);
     let (lower, upper) = (json["ci"]["lower"].as_f64().unwrap(), json["ci"]["upper"].as_f64().unwrap());
     assert!(lower < mi(&json) && mi(&json) < upper, "{json}");
     assert!(lower < truth && truth < upper, "95% CI [{lower}, {upper}] misses the truth {truth}");
     assert!(json["std_error"].as_f64().unwrap() > 0.0);
     assert!(json["shuffle_baseline"]["mi"].as_f64().unwrap().abs() < 0.03, "{json}");
     // Same seed, same interval.
-    assert_eq!(estimate_json(&[f, "--bootstrap", "60", "--seed", "5"])["ci"], json["ci"]);
+    assert_eq!(estimate_json(&[f, "--method", "ksg", "--bootstrap", "60", "--seed", "5"])["ci"], json["ci"]);
 }
 
 #[test]
@@ -100,19 +105,23 @@ fn matrix_is_symmetric_with_an_empty_diagonal() {
     let file = dir.path().join("m.csv");
     run_json(["generate", "gmm", "--dims", "2,1", "--components", "3", "--n", "500", "--seed", "6", "--out", file.to_str().unwrap(), "--truth-samples", "2000"]);
     let out_path = dir.path().join("matrix.csv");
-    let out = run(["matrix", file.to_str().unwrap(), "--out", out_path.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = std::fs::read_to_string(&out_path).unwrap();
-    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
-    assert_eq!(rows[0], ["column", "X0", "X1", "Y0"]);
-    for i in 1..=3 {
-        assert_eq!(rows[i][i], "", "diagonal must be empty");
-        for j in 1..=3 {
-            assert_eq!(rows[i][j], rows[j][i]);
+    // The default method (infonet, all pairs in one forward pass) and ksg (pairs in parallel):
+    // either way each cell is what `estimate` gives for that pair.
+    for method in ["infonet", "ksg"] {
+        let out = run(["matrix", file.to_str().unwrap(), "--method", method, "--out", out_path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = std::fs::read_to_string(&out_path).unwrap();
+        let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows[0], ["column", "X0", "X1", "Y0"]);
+        for i in 1..=3 {
+            assert_eq!(rows[i][i], "", "diagonal must be empty");
+            for j in 1..=3 {
+                assert_eq!(rows[i][j], rows[j][i]);
+            }
         }
+        let pair = mi(&estimate_json(&[file.to_str().unwrap(), "--x", "X0", "--y", "Y0", "--method", method]));
+        assert!((rows[1][3].parse::<f64>().unwrap() - pair).abs() < 1e-5, "{method}: {} vs {pair}", rows[1][3]);
     }
-    let pair = mi(&estimate_json(&[file.to_str().unwrap(), "--x", "X0", "--y", "Y0"]));
-    assert!((rows[1][3].parse::<f64>().unwrap() - pair).abs() < 1e-6);
 }
 
 #[test]
@@ -137,7 +146,7 @@ fn bad_input_is_a_clear_error_with_exit_2() {
         (vec![write("ok.csv", "a,b\n1,2\n2,1\n3,5\n4,4\n5,3\n6,7\n"), "--x".into(), "zz".into()], "unknown column 'zz'"),
         (vec![write("ok2.csv", "a,b\n1,2\n2,1\n3,5\n4,4\n5,3\n6,7\n"), "--x".into(), "a".into(), "--y".into(), "a".into()], "both X and Y"),
         (vec![write("ok3.csv", "a,b\n1,2\n2,1\n3,5\n4,4\n5,3\n6,7\n"), "--dims".into(), "2,1".into()], "only 2 columns"),
-        (vec![write("ok4.csv", "a,b\n1,2\n2,1\n3,5\n4,4\n5,3\n6,7\n"), "--k".into(), "0".into()], "k = 0"),
+        (vec![write("ok4.csv", "a,b\n1,2\n2,1\n3,5\n4,4\n5,3\n6,7\n"), "--method".into(), "ksg".into(), "--k".into(), "0".into()], "k = 0"),
         (vec![write("ok5.csv", "a,b\n1,2\n2,1\n3,5\n4,4\n5,3\n6,7\n"), "--bootstrap".into(), "10".into(), "--level".into(), "2".into()], "level"),
         (vec![write("bad.npy", "\u{93}NUMPY garbage")], "bad.npy"),
     ];

@@ -5,6 +5,7 @@
 
 mod commands;
 mod device;
+mod infonet;
 mod output;
 
 use std::process::ExitCode;
@@ -33,6 +34,10 @@ enum Command {
     Matrix(commands::matrix::MatrixArgs),
     /// Train an InfoNet model on simulated Gaussian mixtures.
     Train(commands::train::TrainArgs),
+    /// Fit a checkpoint's monotone calibration on fresh training-family distributions.
+    Calibrate(commands::calibrate::CalibrateArgs),
+    /// Run a benchmark suite (the InfoNet paper's tables: InfoNet, KSG, KDE, MINE side by side).
+    Bench(commands::bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +47,8 @@ fn main() -> ExitCode {
         Command::Estimate(args) => commands::estimate::run(args),
         Command::Matrix(args) => commands::matrix::run(args),
         Command::Train(args) => commands::train::run(args),
+        Command::Calibrate(args) => commands::calibrate::run(args),
+        Command::Bench(args) => commands::bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,6 +29,7 @@ mod error;
 mod estimate;
 pub mod io;
 mod samples;
+pub mod slicing;
 
 pub use error::{MutinfError, Result};
 pub use estimate::{ConfidenceInterval, Estimator, MiEstimate, NATS_PER_BIT, timed};

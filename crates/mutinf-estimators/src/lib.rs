@@ -38,4 +38,5 @@ pub mod matrix;
 pub mod neighbours;
 pub mod preprocess;
 pub mod proficiency;
+pub mod sliced;
 pub mod special;

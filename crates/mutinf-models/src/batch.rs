@@ -90,6 +90,20 @@ pub fn prepare_batch(
     fold: Fold,
     seed: u64,
 ) -> Result<PreparedBatch, ModelError> {
+    let seeds: Vec<u64> = (0..sequences.len()).map(|b| seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).collect();
+    prepare_batch_seeded(sequences, config, fold, &seeds)
+}
+
+/// [`prepare_batch`] with one seed per sequence, so a sequence's split and permutations do not
+/// depend on its position in the batch (estimating it alone or among others reads the same
+/// cells).
+pub fn prepare_batch_seeded(
+    sequences: &[CopulaSequence],
+    config: &InfoNetConfig,
+    fold: Fold,
+    seeds: &[u64],
+) -> Result<PreparedBatch, ModelError> {
+    assert_eq!(seeds.len(), sequences.len(), "one seed per sequence");
     let n = sequences.first().map_or(0, CopulaSequence::len);
     if sequences.is_empty() {
         return Err(ModelError::EmptyBatch);
@@ -105,7 +119,7 @@ pub fn prepare_batch(
     let mut perms = Vec::with_capacity(sequences.len());
     let mut n_context = 0;
     for (b, seq) in sequences.iter().enumerate() {
-        let seq_seed = seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let seq_seed = seeds[b];
         let mut order: Vec<usize> = (0..n).collect();
         let (ctx, score): (Vec<usize>, Vec<usize>) = match fold {
             Fold::InSample => (order.clone(), order),

@@ -31,6 +31,10 @@ pub fn save_checkpoint(model: &InfoNet, path: &Path, metadata: &BTreeMap<String,
         .overwrite(true)
         .metadata(CONFIG_KEY, config)
         .metadata(VERSION_KEY, env!("CARGO_PKG_VERSION"));
+    if let Some(calibration) = model.calibration() {
+        let json = serde_json::to_string(calibration).map_err(|e| err(path, e.to_string()))?;
+        store = store.metadata(crate::CALIBRATION_KEY, json);
+    }
     for (k, v) in metadata {
         store = store.metadata(k.clone(), v.clone());
     }
@@ -44,13 +48,27 @@ pub fn read_metadata(path: &Path) -> Result<BTreeMap<String, String>, ModelError
     let mut len_bytes = [0u8; 8];
     file.read_exact(&mut len_bytes)
         .map_err(|_| err(path, "too short to be a safetensors file (truncated or not a checkpoint)"))?;
+    let header_len = checked_header_len(len_bytes, file_len, path)?;
+    let mut header = vec![0u8; header_len];
+    file.read_exact(&mut header).map_err(|e| err(path, e.to_string()))?;
+    parse_header(&header, file_len, path)
+}
+
+/// Length of the JSON header from the file's first 8 bytes, checked against the file size.
+fn checked_header_len(len_bytes: [u8; 8], file_len: u64, origin: &Path) -> Result<usize, ModelError> {
     let header_len = u64::from_le_bytes(len_bytes);
     if header_len > 100_000_000 || 8 + header_len > file_len {
-        return Err(err(path, "the header is cut off or invalid (truncated or not a safetensors file)"));
+        return Err(err(origin, "the header is cut off or invalid (truncated or not a safetensors file)"));
     }
-    let mut header = vec![0u8; header_len as usize];
-    file.read_exact(&mut header).map_err(|e| err(path, e.to_string()))?;
-    let header: serde_json::Value = serde_json::from_slice(&header)
+    Ok(header_len as usize)
+}
+
+/// Parses the JSON header, checks that the tensors it describes end exactly at the end of the
+/// file (a truncated or padded file is an error), and returns the `__metadata__` map.
+fn parse_header(header: &[u8], file_len: u64, origin: &Path) -> Result<BTreeMap<String, String>, ModelError> {
+    let path = origin;
+    let header_len = header.len() as u64;
+    let header: serde_json::Value = serde_json::from_slice(header)
         .map_err(|e| err(path, format!("the header is not valid JSON ({e}); not a safetensors file")))?;
     let obj = header.as_object().ok_or_else(|| err(path, "the header is not a JSON object"))?;
     let mut data_end = 0u64;
@@ -81,9 +99,38 @@ pub fn read_metadata(path: &Path) -> Result<BTreeMap<String, String>, ModelError
     Ok(out)
 }
 
+/// [`read_metadata`] for a checkpoint held in memory; `origin` names it in errors.
+pub fn metadata_from_bytes(bytes: &[u8], origin: &Path) -> Result<BTreeMap<String, String>, ModelError> {
+    let len_bytes: [u8; 8] = bytes
+        .get(..8)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| err(origin, "too short to be a safetensors file (truncated or not a checkpoint)"))?;
+    let header_len = checked_header_len(len_bytes, bytes.len() as u64, origin)?;
+    parse_header(&bytes[8..8 + header_len], bytes.len() as u64, origin)
+}
+
+/// Loads a checkpoint held in memory (e.g. one embedded in a binary with `include_bytes!`):
+/// config from the header, network on `device`, weights. `origin` names it in errors.
+pub fn load_checkpoint_bytes(
+    bytes: &[u8],
+    origin: &Path,
+    device: &Device,
+) -> Result<(InfoNet, BTreeMap<String, String>), ModelError> {
+    let meta = metadata_from_bytes(bytes, origin)?;
+    let config = config_from_metadata(&meta, origin)?;
+    let model = config.init(device)?;
+    let store = SafetensorsStore::from_bytes(Some(bytes.to_vec())).validate(true).allow_partial(false);
+    let model = load_from_store(model, store, origin)?;
+    let calibration = calibration_from_metadata(&meta, origin)?;
+    Ok((model.with_calibration(calibration), meta))
+}
+
 /// The network configuration stored in a checkpoint.
 pub fn read_config(path: &Path) -> Result<InfoNetConfig, ModelError> {
-    let meta = read_metadata(path)?;
+    config_from_metadata(&read_metadata(path)?, path)
+}
+
+fn config_from_metadata(meta: &BTreeMap<String, String>, path: &Path) -> Result<InfoNetConfig, ModelError> {
     let json = meta
         .get(CONFIG_KEY)
         .ok_or_else(|| err(path, format!("no '{CONFIG_KEY}' metadata: not an InfoNet checkpoint")))?;
@@ -93,10 +140,11 @@ pub fn read_config(path: &Path) -> Result<InfoNetConfig, ModelError> {
 /// Loads a checkpoint: reads its config, builds the network on `device`, loads the weights.
 /// Returns the network and the header metadata.
 pub fn load_checkpoint(path: &Path, device: &Device) -> Result<(InfoNet, BTreeMap<String, String>), ModelError> {
-    let config = read_config(path)?;
-    let model = config.init(device)?;
-    let model = load_weights(model, path)?;
-    Ok((model, read_metadata(path)?))
+    let meta = read_metadata(path)?;
+    let config = config_from_metadata(&meta, path)?;
+    let model = load_weights(config.init(device)?, path)?;
+    let calibration = calibration_from_metadata(&meta, path)?;
+    Ok((model.with_calibration(calibration), meta))
 }
 
 /// Loads a checkpoint into a network built from `expected`, failing with
@@ -116,13 +164,29 @@ pub fn load_checkpoint_expecting(path: &Path, expected: &InfoNetConfig, device: 
         }
         return Err(ModelError::ConfigMismatch { path: path.to_path_buf(), difference: diffs.join(", ") });
     }
-    load_weights(expected.init(device)?, path)
+    let calibration = calibration_from_metadata(&read_metadata(path)?, path)?;
+    Ok(load_weights(expected.init(device)?, path)?.with_calibration(calibration))
+}
+
+/// The calibration stored under [`CALIBRATION_KEY`](crate::CALIBRATION_KEY), if any.
+fn calibration_from_metadata(
+    meta: &BTreeMap<String, String>,
+    path: &Path,
+) -> Result<Option<crate::Calibration>, ModelError> {
+    let Some(json) = meta.get(crate::CALIBRATION_KEY) else { return Ok(None) };
+    let calibration: crate::Calibration =
+        serde_json::from_str(json).map_err(|e| err(path, format!("the stored calibration cannot be read ({e})")))?;
+    calibration.check().map_err(|e| err(path, format!("the stored calibration is invalid: {e}")))?;
+    Ok(Some(calibration))
 }
 
 /// Loads the weights of `path` into an already built network; every tensor must match.
-pub fn load_weights(mut model: InfoNet, path: &Path) -> Result<InfoNet, ModelError> {
+pub fn load_weights(model: InfoNet, path: &Path) -> Result<InfoNet, ModelError> {
     read_metadata(path)?;
-    let mut store = SafetensorsStore::from_file(path).validate(true).allow_partial(false);
+    load_from_store(model, SafetensorsStore::from_file(path).validate(true).allow_partial(false), path)
+}
+
+fn load_from_store(mut model: InfoNet, mut store: SafetensorsStore, path: &Path) -> Result<InfoNet, ModelError> {
     let result = model.load_from(&mut store).map_err(|e| err(path, format!("cannot load weights: {e}")))?;
     if !result.errors.is_empty() || !result.missing.is_empty() || !result.unused.is_empty() {
         return Err(err(

@@ -42,6 +42,10 @@ pub enum ModelError {
     )]
     ConfigMismatch { path: PathBuf, difference: String },
 
+    /// The input data failed validation (sliced MI works on [`mutinf_core::PairedSamples`]).
+    #[error(transparent)]
+    Data(#[from] mutinf_core::MutinfError),
+
     /// The backend failed while running the network.
     #[error("the compute backend failed: {0}")]
     Backend(String),
@@ -53,6 +57,7 @@ impl From<ModelError> for mutinf_core::MutinfError {
             ModelError::LengthMismatch { x, y } => Self::LengthMismatch { x_rows: x, y_rows: y },
             ModelError::TooFewSamples { n, min } => Self::too_few(n, min, "InfoNet"),
             ModelError::InvalidConfig { field, value, reason } => Self::invalid(field, value, reason),
+            ModelError::Data(inner) => inner,
             other => Self::EstimationFailed { method: "InfoNet".into(), reason: other.to_string() },
         }
     }

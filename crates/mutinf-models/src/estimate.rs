@@ -2,16 +2,19 @@
 
 use burn::module::Module;
 
-use crate::batch::{CopulaSequence, Fold, estimate_folds, prepare_batch};
+use crate::batch::{CopulaSequence, Fold, estimate_folds, prepare_batch_seeded};
 use crate::{InfoNet, ModelError};
 
 /// How an estimate reads the bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Readout {
     /// What the network was trained for: cross-fitted halves (table from one half, bound on the
-    /// other, both directions averaged) for a `holdout` network, in-sample otherwise.
+    /// other, both directions averaged) for a `holdout` network, in-sample otherwise; then the
+    /// checkpoint's [`Calibration`](crate::Calibration), if it has one.
     #[default]
     Trained,
+    /// [`Trained`](Self::Trained) without the calibration: the raw bound.
+    Uncalibrated,
     /// Table predicted from all N samples and the bound read on the same samples (one pass).
     InSample,
     /// Cross-fitted halves, whatever the network was trained with.
@@ -28,7 +31,9 @@ impl InfoNet {
         Ok(self.estimate_batch(&[(x, y)], seed)?[0])
     }
 
-    /// Estimates I(X; Y) for several pairs of sequences of the same length in one pass.
+    /// Estimates I(X; Y) for several pairs of sequences of the same length in one pass; each
+    /// value equals what [`estimate`](Self::estimate) gives for that pair with the same seed
+    /// (up to floating-point summation order).
     pub fn estimate_batch(&self, pairs: &[(&[f64], &[f64])], seed: u64) -> Result<Vec<f64>, ModelError> {
         let sequences =
             pairs.iter().map(|(x, y)| CopulaSequence::from_samples(x, y)).collect::<Result<Vec<_>, _>>()?;
@@ -50,13 +55,16 @@ impl InfoNet {
         let model = self.valid();
         let device = model.device();
         let folds = match readout {
-            Readout::Trained => estimate_folds(model.config()),
+            Readout::Trained | Readout::Uncalibrated => estimate_folds(model.config()),
             Readout::InSample => &[Fold::InSample],
             Readout::CrossFit => &[Fold::FirstToSecond, Fold::SecondToFirst],
         };
         let mut total = vec![0.0f64; sequences.len()];
+        // Every sequence gets the same seed, so its estimate does not depend on the batch it
+        // is in: `estimate_batch` equals one `estimate` per pair.
+        let seeds = vec![seed; sequences.len()];
         for &fold in folds {
-            let batch = prepare_batch(sequences, model.config(), fold, seed)?;
+            let batch = prepare_batch_seeded(sequences, model.config(), fold, &seeds)?;
             let values = model
                 .bound(&batch, &device)
                 .into_data()
@@ -66,11 +74,19 @@ impl InfoNet {
                 *t += f64::from(v) / folds.len() as f64;
             }
         }
+        if let (Readout::Trained, Some(calibration)) = (readout, model.calibration()) {
+            total.iter_mut().for_each(|v| *v = calibration.apply(*v));
+        }
         Ok(total)
     }
 }
 
-/// [`InfoNet`] behind the shared [`Estimator`](mutinf_core::Estimator) trait (1-D X and 1-D Y).
+/// [`InfoNet`] behind the shared [`Estimator`](mutinf_core::Estimator) trait.
+///
+/// One X column and one Y column give the InfoNet estimate of I(X; Y). Wider blocks give
+/// sliced MI over [`slices`](Self::slices) random projections (see
+/// [`InfoNet::estimate_sliced`]); the estimate's `params` then say `"sliced": P` and its
+/// `std_error` is the standard error over directions.
 ///
 /// ```no_run
 /// use mutinf_core::{Estimator, PairedSamples};
@@ -90,12 +106,15 @@ pub struct InfoNetEstimator {
     pub seed: u64,
     /// How the bound is read (default: as trained).
     pub readout: Readout,
+    /// Random projections for multi-dimensional X or Y (default
+    /// [`DEFAULT_SLICES`](mutinf_core::slicing::DEFAULT_SLICES)).
+    pub slices: usize,
 }
 
 impl InfoNetEstimator {
     /// Wraps a (trained) network; seed 0.
     pub fn new(net: InfoNet) -> Self {
-        Self { net: net.valid(), seed: 0, readout: Readout::Trained }
+        Self { net: net.valid(), seed: 0, readout: Readout::Trained, slices: mutinf_core::slicing::DEFAULT_SLICES }
     }
 
     /// The wrapped network.
@@ -110,12 +129,18 @@ impl mutinf_core::Estimator for InfoNetEstimator {
     }
 
     fn estimate(&self, data: &mutinf_core::PairedSamples) -> mutinf_core::Result<mutinf_core::MiEstimate> {
+        let c = self.net.config();
         if data.dx() != 1 || data.dy() != 1 {
-            return Err(mutinf_core::MutinfError::invalid(
-                "X/Y columns",
-                format!("{} x {}", data.dx(), data.dy()),
-                "InfoNet estimates MI between one X column and one Y column; select one of each",
-            ));
+            let (summary, seconds) = mutinf_core::timed(|| self.net.estimate_sliced(data, self.slices, self.seed));
+            let summary = summary?;
+            return Ok(mutinf_core::MiEstimate::new("infonet-sliced", summary.mean, data.n())
+                .with_std_error(summary.std_error)
+                .with_seconds(seconds)
+                .with_param("sliced", summary.slices)
+                .with_param("dx", data.dx())
+                .with_param("dy", data.dy())
+                .with_param("grid", c.grid)
+                .with_param("seed", self.seed));
         }
         let x: Vec<f64> = data.x().column(0).to_vec();
         let y: Vec<f64> = data.y().column(0).to_vec();
@@ -123,13 +148,13 @@ impl mutinf_core::Estimator for InfoNetEstimator {
             let seq = CopulaSequence::from_samples(&x, &y)?;
             Ok(self.net.estimate_sequences_with(&[seq], self.seed, self.readout)?[0])
         });
-        let c = self.net.config();
         Ok(mutinf_core::MiEstimate::new("infonet", mi?, data.n())
             .with_seconds(seconds)
             .with_param("grid", c.grid)
             .with_param("permutations", c.permutations)
             .with_param("holdout", c.holdout)
             .with_param("seed", self.seed)
-            .with_param("readout", format!("{:?}", self.readout)))
+            .with_param("readout", format!("{:?}", self.readout))
+            .with_param("calibrated", self.readout == Readout::Trained && self.net.calibration().is_some()))
     }
 }

@@ -23,19 +23,23 @@
 //! ```
 
 mod batch;
+pub mod calibration;
 mod checkpoint;
 mod config;
 mod error;
 mod estimate;
 mod network;
+mod sliced;
 pub mod readout;
 
-pub use batch::{CopulaSequence, Fold, PreparedBatch, estimate_folds, prepare_batch};
+pub use batch::{CopulaSequence, Fold, PreparedBatch, estimate_folds, prepare_batch, prepare_batch_seeded};
 pub use checkpoint::{
-    CONFIG_KEY, VERSION_KEY, load_checkpoint, load_checkpoint_expecting, load_weights, read_config, read_metadata,
-    save_checkpoint,
+    CONFIG_KEY, VERSION_KEY, load_checkpoint, load_checkpoint_bytes, load_checkpoint_expecting, load_weights, read_config, read_metadata,
+    metadata_from_bytes, save_checkpoint,
 };
+pub use calibration::{CALIBRATION_KEY, Calibration};
 pub use config::InfoNetConfig;
 pub use error::ModelError;
 pub use estimate::{InfoNetEstimator, Readout};
 pub use network::{AttentionBlock, InfoNet, Mlp};
+pub use sliced::SLICE_BATCH;

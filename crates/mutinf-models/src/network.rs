@@ -104,6 +104,10 @@ pub struct InfoNet {
     /// The configuration the network was built from (sizes, R, holdout).
     #[module(skip)]
     config: InfoNetConfig,
+    /// Optional monotone correction of the raw bound (from the checkpoint; see
+    /// [`Calibration`](crate::Calibration)).
+    #[module(skip)]
+    calibration: Option<crate::Calibration>,
 }
 
 fn frequencies(config: &InfoNetConfig) -> Vec<f64> {
@@ -150,6 +154,7 @@ impl InfoNetConfig {
             cell_features: Tensor::from_data(TensorData::new(cells, [g * g, features]), device),
             blur_kernel: Tensor::from_data(TensorData::new(blur_matrix(g, self.blur_sigma), [g, g]), device),
             config: self.clone(),
+            calibration: None,
         })
     }
 }
@@ -168,6 +173,17 @@ impl InfoNetConfig {
 }
 
 impl InfoNet {
+    /// The calibration applied to estimates, if the checkpoint carried one.
+    pub fn calibration(&self) -> Option<&crate::Calibration> {
+        self.calibration.as_ref()
+    }
+
+    /// Sets (or removes) the calibration applied by [`Readout::Trained`](crate::Readout).
+    pub fn with_calibration(mut self, calibration: Option<crate::Calibration>) -> Self {
+        self.calibration = calibration;
+        self
+    }
+
     /// Side G of the table.
     pub fn grid(&self) -> usize {
         self.config.grid

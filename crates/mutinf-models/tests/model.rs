@@ -204,5 +204,64 @@ fn estimator_trait_wraps_the_network() {
         ndarray::Array2::from_shape_fn((100, 1), |(i, _)| y[i]),
     )
     .unwrap();
-    assert!(est.estimate(&two).is_err());
+    // A 2-D X is sliced MI over random projections, and says so.
+    let mut est = est;
+    est.slices = 8;
+    let sliced = est.estimate(&two).unwrap();
+    assert_eq!(sliced.method, "infonet-sliced");
+    assert_eq!(sliced.params["sliced"], 8);
+    assert!(sliced.std_error.is_some() && sliced.mi.is_finite());
+}
+
+#[test]
+fn a_batch_of_pairs_equals_one_estimate_per_pair() {
+    let net = tiny().init(&device()).unwrap();
+    let pairs: Vec<(Vec<f64>, Vec<f64>)> = (0..5).map(|i| correlated(120, 0.2 * i as f64 - 0.3, 10 + i)).collect();
+    let refs: Vec<(&[f64], &[f64])> = pairs.iter().map(|(x, y)| (&x[..], &y[..])).collect();
+    let batch = net.estimate_batch(&refs, 4).unwrap();
+    for ((x, y), b) in pairs.iter().zip(&batch) {
+        let single = net.estimate(x, y, 4).unwrap();
+        assert!((single - b).abs() < 1e-5, "{single} vs {b}");
+    }
+}
+
+#[test]
+fn calibration_is_saved_loaded_and_applied_only_to_the_trained_readout() {
+    use mutinf_models::{Calibration, Readout, load_checkpoint_bytes};
+    let d = device();
+    d.seed(5);
+    let raw: Vec<f64> = (0..100).map(|i| i as f64 / 100.0 - 0.02).collect();
+    let truth: Vec<f64> = raw.iter().map(|r| 1.1 * r + 0.02).collect();
+    let calibration = Calibration::fit(&raw, &truth, 10).unwrap();
+    let net = tiny().init(&d).unwrap().with_calibration(Some(calibration.clone()));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cal.safetensors");
+    save_checkpoint(&net, &path, &Default::default()).unwrap();
+    let (loaded, meta) = load_checkpoint(&path, &d).unwrap();
+    // Knots go through JSON text: equal to the last bit or two.
+    let close = |a: &Calibration, b: &Calibration| {
+        a.raw.len() == b.raw.len()
+            && a.raw.iter().chain(&a.calibrated).zip(b.raw.iter().chain(&b.calibrated)).all(|(x, y)| (x - y).abs() < 1e-12)
+    };
+    assert!(close(loaded.calibration().unwrap(), &calibration));
+    assert!(meta.contains_key(mutinf_models::CALIBRATION_KEY));
+    // From bytes (as the CLI loads its embedded copy): the same network and calibration.
+    let bytes = std::fs::read(&path).unwrap();
+    let (from_bytes, _) = load_checkpoint_bytes(&bytes, "in-memory".as_ref(), &d).unwrap();
+    assert_eq!(from_bytes.calibration(), loaded.calibration());
+    let (x, y) = correlated(200, 0.6, 3);
+    let seq = [CopulaSequence::from_samples(&x, &y).unwrap()];
+    let uncalibrated = loaded.estimate_sequences_with(&seq, 1, Readout::Uncalibrated).unwrap()[0];
+    let trained = loaded.estimate_sequences_with(&seq, 1, Readout::Trained).unwrap()[0];
+    assert!((trained - calibration.apply(uncalibrated)).abs() < 1e-12);
+    assert_eq!(from_bytes.estimate(&x, &y, 1).unwrap(), trained);
+    // A checkpoint without calibration reads the raw bound.
+    let plain = tiny().init(&d).unwrap();
+    assert_eq!(
+        plain.estimate_sequences_with(&seq, 1, Readout::Trained).unwrap(),
+        plain.estimate_sequences_with(&seq, 1, Readout::Uncalibrated).unwrap()
+    );
+    // Truncated bytes are an error naming the origin, not a panic.
+    let err = load_checkpoint_bytes(&bytes[..bytes.len() / 3], "in-memory".as_ref(), &d).unwrap_err();
+    assert!(err.to_string().contains("in-memory") && err.to_string().contains("truncated"), "{err}");
 }

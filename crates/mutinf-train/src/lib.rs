@@ -23,6 +23,7 @@
 //! # }
 //! ```
 
+mod calibrate;
 mod checkpoint;
 mod config;
 pub mod data;
@@ -30,6 +31,7 @@ mod error;
 mod trainer;
 mod validation;
 
+pub use calibrate::{CalibrationReport, CalibrationRequest, fit_calibration};
 pub use checkpoint::{RunDir, RunLock, RunState, TRAIN_CONFIG_KEY};
 pub use config::{CheckpointConfig, DataConfig, Decay, OptimizerConfig, TrainConfig, ValidationConfig};
 pub use error::TrainError;

@@ -1,11 +1,13 @@
-//! Kill-and-resume must reproduce an uninterrupted run exactly. A test binary of its own, so
+//! Stop-and-resume must reproduce an uninterrupted run exactly. A test binary of its own, so
 //! it can pin rayon to one thread before anything else touches the pool.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use burn::module::Module;
 use burn::tensor::Device;
-use mutinf_train::{Silent, StepReport, TrainObserver, train};
+use mutinf_train::{RunDir, Silent, StepReport, TrainObserver, train};
 
 mod common;
 use common::{config, request};
@@ -18,14 +20,21 @@ impl burn::module::ModuleVisitor for Collect<'_> {
     }
 }
 
-struct StopAt(u64, u64);
+/// A stop request the way `mutinf train`'s Ctrl-C handler makes one: a shared flag, set here
+/// (as if by the handler thread) during step `at`, read by `should_stop` at the step boundary.
+struct StopAt {
+    at: u64,
+    flag: Arc<AtomicBool>,
+}
 
 impl TrainObserver for StopAt {
     fn on_step(&mut self, r: &StepReport) {
-        self.1 = r.step;
+        if r.step == self.at {
+            self.flag.store(true, Ordering::SeqCst);
+        }
     }
     fn should_stop(&mut self) -> bool {
-        self.1 == self.0
+        self.flag.load(Ordering::SeqCst)
     }
 }
 
@@ -39,10 +48,14 @@ fn kill_and_resume_equals_an_uninterrupted_run() {
     let resumed = dir.path().join("resumed");
     let a = train(request(Some(config(12)), &straight, false), &mut Silent).unwrap();
 
-    // Stop after step 6 (as if killed right after that checkpoint... plus a few lost steps).
-    let mut rec = StopAt(6, 0);
+    // Stop request during step 6 (Ctrl-C): the run stops there and checkpoints step 6, which
+    // is not a multiple of the config's checkpoint interval (4).
+    let mut rec = StopAt { at: 6, flag: Arc::new(AtomicBool::new(false)) };
     let partial = train(request(Some(config(12)), &resumed, false), &mut rec).unwrap();
     assert_eq!(partial.steps, 6);
+    assert!(partial.last_checkpoint.ends_with("checkpoints/step-00000006"), "{}", partial.last_checkpoint.display());
+    let (latest, state) = RunDir::open(&resumed).unwrap().latest_state().unwrap();
+    assert_eq!((latest, state.step), (partial.last_checkpoint.clone(), 6));
     let b = train(request(None, &resumed, true), &mut Silent).unwrap();
     assert_eq!(b.steps, 12);
 

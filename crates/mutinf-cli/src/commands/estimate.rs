@@ -59,6 +59,14 @@ pub fn run(args: EstimateArgs) -> anyhow::Result<()> {
     match args.format {
         Format::Text => {
             let mut text = text_line(&estimate) + "\n";
+            if let Some(slices) = estimate.params.get("sliced") {
+                text += &format!(
+                    "note: X has {} column(s) and Y {}; InfoNet reads one of each, so this is sliced MI: the mean \
+                     over {slices} random projection pairs (never more than I(X;Y); compare it with sliced MI only)\n",
+                    data.dx(),
+                    data.dy()
+                );
+            }
             if let Some(b) = &baseline {
                 text += &format!("shuffled Y ({} times): {}\n", args.shuffle, text_line(b));
             }

@@ -1,14 +1,19 @@
-//! `mutinf matrix`: the MI of every pair of columns, as a CSV matrix.
+//! `mutinf matrix`: the MI of every pair of columns, as a CSV matrix (and optionally a heatmap).
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Args;
-use mutinf_core::io::read_table;
+use indicatif::{ProgressBar, ProgressStyle};
+use mutinf_core::copula::rank_transform;
+use mutinf_core::io::{Table, read_table};
 use mutinf_estimators::matrix::pairwise_mi;
+use mutinf_models::{CopulaSequence, InfoNet};
+use ndarray::Array2;
 
-use super::methods::{MethodArgs, build_estimator};
+use super::methods::{Method, MethodArgs, build_estimator};
+use crate::device::{CpuBackend, select};
 use crate::output::print_text;
 
 /// Arguments of `mutinf matrix`.
@@ -18,12 +23,19 @@ pub struct MatrixArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub method: MethodArgs,
-    /// Seed for stochastic methods.
+    /// Seed for stochastic methods (and InfoNet's readout permutations).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Column pairs per InfoNet forward pass. Memory grows with it (and with N); the values
+    /// do not depend on it beyond the readout's permutation noise.
+    #[arg(long, default_value_t = mutinf_models::SLICE_BATCH)]
+    pub pairs_per_pass: usize,
     /// Write the matrix here (CSV) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also draw the matrix as a heatmap (PNG).
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
 }
 
 /// Runs `mutinf matrix`.
@@ -32,14 +44,23 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     if table.ncols() < 2 {
         bail!("{} has {} column(s); a matrix needs at least two", args.file.display(), table.ncols());
     }
+    if args.pairs_per_pass == 0 {
+        bail!("--pairs-per-pass 0: use at least 1 (default {})", mutinf_models::SLICE_BATCH);
+    }
     // Validate every column with its name before the pairwise work, so an error names
     // the column the user knows.
     for j in 0..table.ncols() {
         let other = (j + 1) % table.ncols();
         table.paired_indices(&[j], &[other]).with_context(|| format!("in {}", args.file.display()))?;
     }
-    let estimator = build_estimator(&args.method, args.seed, false)?;
-    let matrix = pairwise_mi(table.data().view(), estimator.as_ref())?;
+    let matrix = if args.method.method == Method::Infonet {
+        let device = select(args.method.device, CpuBackend::Flex)?;
+        let net = crate::infonet::load_infonet(args.method.checkpoint.as_deref(), &device)?;
+        infonet_matrix(&table, &net, args.seed, args.pairs_per_pass)?
+    } else {
+        let estimator = build_estimator(&args.method, args.seed, false)?;
+        pairwise_mi(table.data().view(), estimator.as_ref())?
+    };
 
     // CSV: a header of column names, then one row per column led by its name; the diagonal
     // (I(X;X), infinite for continuous data) is left empty.
@@ -49,9 +70,54 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
         let cells: Vec<String> = row.iter().map(|v| if v.is_nan() { String::new() } else { format!("{v:.6}") }).collect();
         writeln!(csv, "{name},{}", cells.join(","))?;
     }
+    if let Some(path) = &args.plot {
+        plot(&table, &matrix, &args.file, path)?;
+    }
     match &args.out {
         Some(path) => std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))?,
         None => print_text(&csv)?,
     }
+    Ok(())
+}
+
+/// All pairs i < j through InfoNet, `per_pass` pairs per forward pass, streamed so memory
+/// stays at one batch of sequences plus the d x d result whatever the number of columns.
+fn infonet_matrix(table: &Table, net: &InfoNet, seed: u64, per_pass: usize) -> anyhow::Result<Array2<f64>> {
+    let d = table.ncols();
+    // Rank each column once; the copula transform of a pair only needs the two rank vectors.
+    let ranks: Vec<Vec<f64>> = (0..d).map(|j| rank_transform(&table.data().column(j).to_vec())).collect();
+    let total = d * (d - 1) / 2;
+    let bar = ProgressBar::new(total as u64).with_style(
+        ProgressStyle::with_template("{spinner} infonet [{bar:30}] {pos}/{len} pairs  {per_sec}  ETA {eta}")
+            .expect("the template is valid")
+            .progress_chars("=> "),
+    );
+    let mut matrix = Array2::from_elem((d, d), f64::NAN);
+    let mut pairs = (0..d).flat_map(|i| (i + 1..d).map(move |j| (i, j))).peekable();
+    while pairs.peek().is_some() {
+        let chunk: Vec<(usize, usize)> = pairs.by_ref().take(per_pass).collect();
+        let sequences = chunk
+            .iter()
+            .map(|&(i, j)| CopulaSequence::from_samples(&ranks[i], &ranks[j]))
+            .collect::<Result<Vec<_>, _>>()?;
+        let values = net.estimate_sequences(&sequences, seed)?;
+        for (&(i, j), v) in chunk.iter().zip(values) {
+            matrix[[i, j]] = v;
+            matrix[[j, i]] = v;
+        }
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(matrix)
+}
+
+fn plot(table: &Table, matrix: &Array2<f64>, file: &Path, path: &Path) -> anyhow::Result<()> {
+    let map = mutinf_plot::Heatmap {
+        title: format!("pairwise MI, {}", file.display()),
+        labels: table.names().to_vec(),
+        values: matrix.iter().copied().collect(),
+        value_label: "MI (nats)".to_string(),
+    };
+    mutinf_plot::heatmap_png(&map, path).with_context(|| format!("--plot {}", path.display()))?;
     Ok(())
 }

@@ -4,6 +4,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use mutinf_core::{Estimator, MiEstimate, PairedSamples};
 use mutinf_mine::{Bound, MineEstimator, MineParams, StepReport};
+use mutinf_models::InfoNetEstimator;
 
 use crate::device::{CpuBackend, DeviceChoice, select};
 use mutinf_estimators::bootstrap::{Bootstrap, BootstrapParams};
@@ -15,6 +16,9 @@ use mutinf_estimators::ksg::{KsgAlgorithm, KsgParams};
 /// MI estimation methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Method {
+    /// InfoNet: one forward pass of the trained network (embedded checkpoint, or --checkpoint);
+    /// multi-dimensional X or Y give sliced MI over --sliced random projections.
+    Infonet,
     /// Kraskov-Stögbauer-Grassberger, algorithm 1 (k nearest neighbours, max-norm).
     Ksg,
     /// Kraskov-Stögbauer-Grassberger, algorithm 2.
@@ -60,8 +64,14 @@ pub enum BandwidthArg {
 #[derive(Debug, Args)]
 pub struct MethodArgs {
     /// Estimation method.
-    #[arg(long, value_enum, default_value_t = Method::Ksg)]
+    #[arg(long, value_enum, default_value_t = Method::Infonet)]
     pub method: Method,
+    /// InfoNet checkpoint (.safetensors from `mutinf train`); default: the one built into mutinf.
+    #[arg(long)]
+    pub checkpoint: Option<std::path::PathBuf>,
+    /// Random projections for sliced MI when X or Y has several columns (infonet).
+    #[arg(long, default_value_t = mutinf_core::slicing::DEFAULT_SLICES)]
+    pub sliced: usize,
     /// Neighbours for ksg and ksg2.
     #[arg(long, default_value_t = 3)]
     pub k: usize,
@@ -101,6 +111,17 @@ pub struct MethodArgs {
 /// `progress` draws a progress bar for the neural methods (single estimates only).
 pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::Result<Box<dyn Estimator>> {
     Ok(match args.method {
+        Method::Infonet => {
+            if args.sliced == 0 {
+                anyhow::bail!("--sliced 0: use at least one projection (default {})", mutinf_core::slicing::DEFAULT_SLICES);
+            }
+            let device = select(args.device, CpuBackend::Flex)?;
+            let net = crate::infonet::load_infonet(args.checkpoint.as_deref(), &device)?;
+            let mut estimator = InfoNetEstimator::new(net);
+            estimator.seed = seed;
+            estimator.slices = args.sliced;
+            Box::new(estimator)
+        }
         Method::Ksg => Box::new(KsgParams::new().k(args.k).algorithm(KsgAlgorithm::One).check()?),
         Method::Ksg2 => Box::new(KsgParams::new().k(args.k).algorithm(KsgAlgorithm::Two).check()?),
         Method::Kde => {

@@ -1,5 +1,7 @@
 //! One module per subcommand: its clap arguments and its `run`.
 
+pub mod bench;
+pub mod calibrate;
 mod data;
 pub mod estimate;
 pub mod generate;

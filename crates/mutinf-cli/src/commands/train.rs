@@ -1,6 +1,9 @@
 //! `mutinf train`: train an InfoNet on simulated Gaussian mixtures.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -12,6 +15,8 @@ use crate::device::{CpuBackend, DeviceChoice, select};
 
 /// Arguments of `mutinf train`.
 #[derive(Debug, Args)]
+#[command(after_help = "Ctrl-C stops after the current step, writes a checkpoint and exits with code 130 \
+    (continue with --resume DIR); a second Ctrl-C exits at once (the newest checkpoint is intact).")]
 pub struct TrainArgs {
     /// Training configuration (TOML), e.g. configs/infonet-small.toml. Not needed with --resume.
     #[arg(long, required_unless_present = "resume")]
@@ -32,9 +37,11 @@ pub struct TrainArgs {
     /// Total steps, overriding the config's `steps`.
     #[arg(long)]
     pub steps: Option<u64>,
-    /// After training, draw the curves of metrics.jsonl (training and validation loss, Gaussian
-    /// MAE, the estimate at ρ = 0) to RUN/curves.svg. `--resume DIR --plot --steps 0` only plots
-    /// (also while another process is still training into DIR).
+    /// After training, draw the curves of RUN/metrics.jsonl as PNG charts: RUN/loss.png (training
+    /// loss, 25-step mean, and validation loss vs step), RUN/validation.png (mean |estimate −
+    /// truth| on the Gaussian validation set vs step) and RUN/estimates.png (the validation
+    /// estimate per ρ vs step). `--resume DIR --plot --steps 0` only plots (also while another
+    /// process is still training into DIR).
     #[arg(long)]
     pub plot: bool,
     /// No progress bar; one line per validation instead (for logs).
@@ -46,6 +53,10 @@ struct Progress {
     bar: Option<ProgressBar>,
     last_validation: String,
     steps_per_sec: f64,
+    /// Set by the first Ctrl-C.
+    stop: Arc<AtomicBool>,
+    /// The run's total steps (from `on_start`).
+    total_steps: u64,
 }
 
 impl Progress {
@@ -65,6 +76,7 @@ fn describe(v: &ValidationReport) -> String {
 
 impl TrainObserver for Progress {
     fn on_start(&mut self, config: &TrainConfig, start_step: u64, parameters: usize) {
+        self.total_steps = config.steps;
         self.println(format!(
             "InfoNet: {parameters} parameters, G = {}, batch {} x N {}..{}; starting at step {start_step} of {}",
             config.model.grid, config.data.batch_size, config.data.min_samples, config.data.max_samples, config.steps
@@ -98,13 +110,53 @@ impl TrainObserver for Progress {
             bar.set_message(format!("checkpoint {}", path.display()));
         }
     }
+
+    fn should_stop(&mut self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+/// The command that continues the run in `out` on the same device.
+fn resume_command(args: &TrainArgs, out: &Path) -> String {
+    let dir = out.display().to_string();
+    let dir = if dir.contains(char::is_whitespace) { format!("'{dir}'") } else { dir };
+    let mut cmd = format!("mutinf train --resume {dir}");
+    if args.device == DeviceChoice::Gpu {
+        cmd += " --device gpu";
+    }
+    if args.backend == CpuBackend::Ndarray {
+        cmd += " --backend ndarray";
+    }
+    cmd
+}
+
+/// Installs the Ctrl-C handler: the first press sets the returned flag (the trainer stops after
+/// the current step and writes a checkpoint), the second exits at once with code 130.
+fn install_interrupt(bar: Option<ProgressBar>, resume: String) -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let installed = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            eprintln!("\ninterrupted again: exiting now; the newest checkpoint is intact, continue with: {resume}");
+            std::process::exit(130);
+        }
+        let line = "Ctrl-C: stopping after the current step and writing a checkpoint (Ctrl-C again exits at once)";
+        match &bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    });
+    if let Err(e) = installed {
+        eprintln!("warning: no Ctrl-C handler ({e}): Ctrl-C will lose the steps since the last checkpoint");
+    }
+    stop
 }
 
 /// Runs `mutinf train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     if args.plot && args.steps == Some(0) {
         let dir = args.resume.as_ref().or(args.out.as_ref()).context("--plot --steps 0 needs the run folder: --resume DIR")?;
-        println!("curves: {}", plot_curves(dir)?.display());
+        print_curves(&plot_curves(dir)?);
         return Ok(());
     }
     let device = select(args.device, args.backend)?;
@@ -126,13 +178,24 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         bar.enable_steady_tick(Duration::from_millis(500));
         bar
     });
-    let mut progress = Progress { bar, last_validation: String::new(), steps_per_sec: 0.0 };
+    let stop = install_interrupt(bar.clone(), resume_command(&args, &out));
+    let mut progress = Progress { bar, last_validation: String::new(), steps_per_sec: 0.0, stop, total_steps: 0 };
     let request = TrainRequest { config, out: out.clone(), device, resume, steps: args.steps };
     let summary = mutinf_train::train(request, &mut progress).with_context(|| format!("training into {}", out.display()))?;
     if let Some(bar) = &progress.bar {
         bar.finish_and_clear();
     }
-    println!("trained {} steps; last checkpoint {}", summary.steps, summary.last_checkpoint.display());
+    let interrupted = progress.stop.load(Ordering::SeqCst) && summary.steps < progress.total_steps;
+    if interrupted {
+        println!(
+            "stopped by Ctrl-C after step {} of {}; checkpoint {}",
+            summary.steps,
+            progress.total_steps,
+            summary.last_checkpoint.display()
+        );
+    } else {
+        println!("trained {} steps; last checkpoint {}", summary.steps, summary.last_checkpoint.display());
+    }
     if let Some(best) = summary.best {
         println!("best model: {}", best.display());
     }
@@ -140,65 +203,37 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         println!("last validation: {}", describe(&v));
     }
     if args.plot {
-        let svg = plot_curves(&out)?;
-        println!("curves: {}", svg.display());
+        print_curves(&plot_curves(&out)?);
+    }
+    if interrupted {
+        println!("continue with: {}", resume_command(&args, &out));
+        let _ = std::io::stdout().flush();
+        // 130 = 128 + SIGINT, as a shell reports an interrupted command: a script that chains
+        // commands after `mutinf train` should not carry on with an unfinished model.
+        std::process::exit(130);
     }
     Ok(())
 }
 
-/// One curve: (step, value) points, a colour and a legend label.
-struct Curve {
-    label: &'static str,
-    colour: &'static str,
-    points: Vec<(f64, f64)>,
+fn print_curves(paths: &[PathBuf]) {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    println!("curves: {}", names.join(" "));
 }
 
-fn panel(x0: f64, title: &str, curves: &[Curve]) -> String {
-    let (w, h, pad) = (460.0, 300.0, 50.0);
-    let all: Vec<(f64, f64)> = curves.iter().flat_map(|c| c.points.iter().copied()).filter(|p| p.1.is_finite()).collect();
-    if all.is_empty() {
-        return String::new();
-    }
-    let (xmin, xmax) = all.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
-    let (ymin, ymax) = all.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
-    let (xspan, yspan) = ((xmax - xmin).max(1.0), (ymax - ymin).max(1e-9));
-    let sx = |x: f64| x0 + pad + (x - xmin) / xspan * (w - 2.0 * pad);
-    let sy = |y: f64| h - pad + 20.0 - (y - ymin) / yspan * (h - 2.0 * pad);
-    let mut out = format!(
-        "<text x='{}' y='20' font-size='14'>{title}</text>\
-         <rect x='{}' y='{}' width='{}' height='{}' fill='none' stroke='#888'/>\
-         <text x='{}' y='{}' font-size='10'>{ymax:.4}</text><text x='{}' y='{}' font-size='10'>{ymin:.4}</text>\
-         <text x='{}' y='{}' font-size='10'>step {xmin:.0}</text><text x='{}' y='{}' font-size='10' text-anchor='end'>{xmax:.0}</text>",
-        x0 + pad, x0 + pad, pad - 30.0, w - 2.0 * pad, h - 2.0 * pad + 20.0,
-        x0 + 2.0, pad - 16.0, x0 + 2.0, h - pad + 20.0,
-        x0 + pad, h - pad + 36.0, x0 + w - pad, h - pad + 36.0,
-    );
-    for (i, c) in curves.iter().enumerate() {
-        let pts: Vec<String> = c.points.iter().filter(|p| p.1.is_finite()).map(|p| format!("{:.1},{:.1}", sx(p.0), sy(p.1))).collect();
-        out += &format!("<polyline fill='none' stroke='{}' stroke-width='1.5' points='{}'/>", c.colour, pts.join(" "));
-        out += &format!("<text x='{}' y='{}' font-size='11' fill='{}'>{}</text>", x0 + w - pad - 150.0, 40.0 + 14.0 * i as f64, c.colour, c.label);
-    }
-    out
-}
+/// Draws RUN/loss.png, RUN/validation.png and (when the validation has Gaussian points)
+/// RUN/estimates.png from RUN/metrics.jsonl; returns the paths written.
+fn plot_curves(run: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    use mutinf_plot::{LineChart, Series, SeriesStyle, line_chart_png};
 
-/// Draws RUN/curves.svg from RUN/metrics.jsonl.
-fn plot_curves(run: &Path) -> anyhow::Result<PathBuf> {
     let path = run.join("metrics.jsonl");
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let (mut train, mut val, mut mae, mut zero) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for line in text.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("parsing {}", path.display()))?;
-        let r = &v["report"];
-        let step = r["step"].as_f64().unwrap_or(0.0);
+    let (mut train, mut val) = (Vec::<StepReport>::new(), Vec::<ValidationReport>::new());
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        // A line another process is still writing does not parse yet: skip it.
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
         match v["kind"].as_str() {
-            Some("train") => train.push((step, r["loss"].as_f64().unwrap_or(f64::NAN))),
-            Some("validation") => {
-                val.push((step, r["val_loss"].as_f64().unwrap_or(f64::NAN)));
-                mae.push((step, r["gauss_mae"].as_f64().unwrap_or(f64::NAN)));
-                if let Some(g) = r["gauss"].as_array().and_then(|g| g.iter().find(|p| p["rho"].as_f64() == Some(0.0))) {
-                    zero.push((step, g["estimate"].as_f64().unwrap_or(f64::NAN)));
-                }
-            }
+            Some("train") => train.extend(serde_json::from_value(v["report"].clone()).ok()),
+            Some("validation") => val.extend(serde_json::from_value(v["report"].clone()).ok()),
             _ => {}
         }
     }
@@ -206,18 +241,56 @@ fn plot_curves(run: &Path) -> anyhow::Result<PathBuf> {
     let smooth: Vec<(f64, f64)> = (0..train.len())
         .map(|i| {
             let lo = i.saturating_sub(24);
-            (train[i].0, train[lo..=i].iter().map(|p| p.1).sum::<f64>() / (i - lo + 1) as f64)
+            (train[i].step as f64, train[lo..=i].iter().map(|r| r.loss).sum::<f64>() / (i - lo + 1) as f64)
         })
         .collect();
-    let body = panel(0.0, "loss (−DV bound, nats)", &[
-        Curve { label: "train (25-step mean)", colour: "#1f77b4", points: smooth },
-        Curve { label: "validation", colour: "#d62728", points: val },
-    ]) + &panel(480.0, "validation on Gaussians (nats)", &[
-        Curve { label: "mean |error|", colour: "#2ca02c", points: mae },
-        Curve { label: "estimate at ρ = 0", colour: "#9467bd", points: zero },
-    ]);
-    let svg = format!("<svg xmlns='http://www.w3.org/2000/svg' width='960' height='330' font-family='sans-serif'><rect width='100%' height='100%' fill='white'/>{body}</svg>\n");
-    let out = run.join("curves.svg");
-    std::fs::write(&out, svg).with_context(|| format!("writing {}", out.display()))?;
-    Ok(out)
+    let series = |name: &str, points: Vec<(f64, f64)>, style| Series { name: name.into(), points, style };
+    let chart = |title: &str, y_label: &str, series: Vec<Series>, log_y| LineChart {
+        title: title.into(),
+        x_label: "step".into(),
+        y_label: y_label.into(),
+        series,
+        log_x: false,
+        log_y,
+    };
+    let mut charts = vec![(
+        "loss.png",
+        chart("InfoNet loss (−DV bound)", "loss (nats)", vec![
+            series("train (25-step mean)", smooth, SeriesStyle::Line),
+            series("validation", val.iter().map(|v| (v.step as f64, v.val_loss)).collect(), SeriesStyle::LineAndPoints),
+        ], false),
+    )];
+    let mae: Vec<(f64, f64)> = val.iter().map(|v| (v.step as f64, v.gauss_mae)).collect();
+    // Log scale shows the late, small improvements, where every value allows it.
+    let log_mae = mae.iter().all(|p| !p.1.is_finite() || p.1 > 0.0);
+    charts.push((
+        "validation.png",
+        chart("validation on Gaussians", "mean |estimate − truth| (nats)", vec![
+            series("Gaussian MAE", mae, SeriesStyle::LineAndPoints),
+        ], log_mae),
+    ));
+    let mut rhos: Vec<(f64, f64)> = val.iter().flat_map(|v| v.gauss.iter().map(|g| (g.rho, g.truth))).collect();
+    rhos.sort_by(|a, b| a.0.total_cmp(&b.0));
+    rhos.dedup_by(|a, b| a.0 == b.0);
+    if !rhos.is_empty() {
+        let per_rho = rhos
+            .iter()
+            .map(|&(rho, truth)| {
+                let points = val
+                    .iter()
+                    .filter_map(|v| v.gauss.iter().find(|g| g.rho == rho).map(|g| (v.step as f64, g.estimate)))
+                    .collect();
+                series(&format!("ρ = {rho} (truth {truth:.3})"), points, SeriesStyle::LineAndPoints)
+            })
+            .collect();
+        charts.push(("estimates.png", chart("validation estimates per ρ", "estimate (nats)", per_rho, false)));
+    }
+    let mut written = Vec::new();
+    for (name, chart) in charts {
+        let out = run.join(name);
+        line_chart_png(&chart, &out).with_context(|| format!("plotting {}", path.display()))?;
+        written.push(out);
+    }
+    Ok(written)
 }
+

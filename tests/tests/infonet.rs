@@ -1,0 +1,183 @@
+//! The shipped InfoNet end to end: `mutinf estimate` runs the checkpoint embedded in the
+//! binary by default; values on seeded Gaussian data, copula invariance, order, sliced MI for
+//! blocks, and clear errors for bad checkpoints.
+
+use std::path::{Path, PathBuf};
+
+use mutinf_e2e::{run, run_json, run_usage_error};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, StandardNormal};
+
+fn workspace(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative)
+}
+
+fn generate(dir: &Path, name: &str, args: &[&str]) -> (PathBuf, f64) {
+    let path = dir.join(name);
+    let mut all = vec!["generate"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", path.to_str().unwrap()]);
+    let json = run_json(all);
+    (path, json["mi"].as_f64().unwrap())
+}
+
+fn estimate(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["estimate"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    run_json(all)
+}
+
+fn mi(json: &serde_json::Value) -> f64 {
+    json["mi"].as_f64().unwrap()
+}
+
+/// Writes a CSV with the given named columns.
+fn write_csv(path: &Path, names: &[&str], columns: &[Vec<f64>]) {
+    let mut text = names.join(",") + "\n";
+    for i in 0..columns[0].len() {
+        let row: Vec<String> = columns.iter().map(|c| format!("{:.17e}", c[i])).collect();
+        text += &(row.join(",") + "\n");
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+fn read_columns(path: &Path) -> Vec<Vec<f64>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let width = lines.next().unwrap().split(',').count();
+    let mut cols = vec![Vec::new(); width];
+    for line in lines {
+        for (c, v) in cols.iter_mut().zip(line.split(',')) {
+            c.push(v.parse::<f64>().unwrap());
+        }
+    }
+    cols
+}
+
+#[test]
+fn default_method_is_the_embedded_infonet_and_matches_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, truth) = generate(dir.path(), "g.csv", &["gaussian", "--rho", "0.9", "--n", "2000", "--seed", "31"]);
+    let f = file.to_str().unwrap();
+    let json = estimate(&[f]);
+    assert_eq!(json["method"], "infonet", "{json}");
+    assert!((mi(&json) - truth).abs() < 0.1, "rho 0.9: {} vs {truth}", mi(&json));
+    // The same checkpoint from its file gives the same number.
+    let path = workspace("checkpoints/infonet-small.safetensors");
+    let from_file = estimate(&[f, "--checkpoint", path.to_str().unwrap()]);
+    assert_eq!(mi(&from_file), mi(&json));
+    // Deterministic by default; another seed moves it only by permutation noise.
+    assert_eq!(mi(&estimate(&[f])), mi(&json));
+    let other = mi(&estimate(&[f, "--seed", "9"]));
+    assert!((other - mi(&json)).abs() < 0.03, "{other} vs {}", mi(&json));
+    // Works from any directory (the model is inside the binary).
+    let out = mutinf_e2e::mutinf(["estimate", f]).current_dir(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("infonet") && text.contains("N=2000"), "{text}");
+}
+
+#[test]
+fn independence_reads_near_zero_and_shuffling_kills_dependence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _) = generate(dir.path(), "i.csv", &["gaussian", "--rho", "0", "--n", "2000", "--seed", "32"]);
+    let json = estimate(&[file.to_str().unwrap()]);
+    assert!(mi(&json).abs() < 0.03, "rho 0: {json}");
+    let (dep, _) = generate(dir.path(), "d.csv", &["gaussian", "--rho", "0.8", "--n", "1000", "--seed", "33"]);
+    let json = estimate(&[dep.to_str().unwrap(), "--shuffle", "5"]);
+    let baseline = json["shuffle_baseline"]["mi"].as_f64().unwrap();
+    assert!(baseline.abs() < 0.03, "shuffled Y: {json}");
+    assert!(mi(&json) > 0.3, "{json}");
+}
+
+#[test]
+fn monotone_maps_of_a_margin_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _) = generate(dir.path(), "g.csv", &["gaussian", "--rho", "0.6", "--n", "1500", "--seed", "34"]);
+    let cols = read_columns(&file);
+    let mapped = dir.path().join("mapped.csv");
+    // Strictly increasing maps: exp on X, x³ + x on Y.
+    write_csv(
+        &mapped,
+        &["ex", "cube"],
+        &[cols[0].iter().map(|v| v.exp()).collect(), cols[1].iter().map(|v| v * v * v + v).collect()],
+    );
+    let a = mi(&estimate(&[file.to_str().unwrap()]));
+    let b = mi(&estimate(&[mapped.to_str().unwrap()]));
+    assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+}
+
+#[test]
+fn order_of_a_clear_cut_triplet_is_right() {
+    // X, Y = X + small noise (strong), Z = X + large noise (weak): I(X;Y) > I(X;Z).
+    let dir = tempfile::tempdir().unwrap();
+    let (strong, t_strong) = generate(dir.path(), "s.csv", &["gaussian", "--rho", "0.7", "--n", "2000", "--seed", "35"]);
+    let (weak, t_weak) = generate(dir.path(), "w.csv", &["gaussian", "--rho", "0.5", "--n", "2000", "--seed", "36"]);
+    assert!(t_strong > t_weak + 0.15);
+    assert!(mi(&estimate(&[strong.to_str().unwrap()])) > mi(&estimate(&[weak.to_str().unwrap()])));
+}
+
+#[test]
+fn sizes_from_200_to_5000_all_work() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in [200, 5000] {
+        let (file, truth) = generate(dir.path(), &format!("g{n}.csv"), &["gaussian", "--rho", "0.7", "--n", &n.to_string(), "--seed", "37"]);
+        let json = estimate(&[file.to_str().unwrap()]);
+        assert_eq!(json["n"].as_u64(), Some(n as u64));
+        assert!((mi(&json) - truth).abs() < 0.12, "N={n}: {} vs {truth}", mi(&json));
+    }
+}
+
+#[test]
+fn blocks_use_sliced_mi_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // 10-D X; Y = X + noise (dependent) and a fresh 10-D Y (independent).
+    let mut rng = StdRng::seed_from_u64(38);
+    let normal = |rng: &mut StdRng| -> Vec<f64> { (0..2000).map(|_| StandardNormal.sample(rng)).collect() };
+    let x: Vec<Vec<f64>> = (0..10).map(|_| normal(&mut rng)).collect();
+    let y_dep: Vec<Vec<f64>> = x.iter().map(|c| c.iter().zip(normal(&mut rng)).map(|(a, e)| a + 0.5 * e).collect()).collect();
+    let y_ind: Vec<Vec<f64>> = (0..10).map(|_| normal(&mut rng)).collect();
+    let names: Vec<String> = (0..20).map(|j| format!("c{j}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let dep = dir.path().join("dep.csv");
+    let ind = dir.path().join("ind.csv");
+    write_csv(&dep, &names, &[x.clone(), y_dep].concat());
+    write_csv(&ind, &names, &[x, y_ind].concat());
+    let some = estimate(&[dep.to_str().unwrap(), "--dims", "10,10", "--sliced", "128"]);
+    let zero = estimate(&[ind.to_str().unwrap(), "--dims", "10,10", "--sliced", "128"]);
+    assert_eq!(some["method"], "infonet-sliced", "{some}");
+    assert_eq!(some["params"]["sliced"], 128);
+    assert!(zero["mi"].as_f64().unwrap().abs() < 0.02, "independent blocks: {zero}");
+    let se = some["std_error"].as_f64().unwrap();
+    // Sliced MI of 10-D blocks is small by nature (a random pair of directions in 10-D has
+    // |cos| ~ 0.3), about 0.04 nats here; what matters is that it is clearly above zero.
+    assert!(mi(&some) > 0.02 && mi(&some) > 5.0 * se, "dependent blocks: {some}");
+    let out = run(["estimate", dep.to_str().unwrap(), "--dims", "10,10", "--sliced", "16"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("sliced MI") && text.contains("16 random projection"), "{text}");
+}
+
+#[test]
+fn bad_checkpoints_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _) = generate(dir.path(), "g.csv", &["gaussian", "--rho", "0.5", "--n", "300", "--seed", "40"]);
+    let f = file.to_str().unwrap();
+    let bytes = std::fs::read(workspace("checkpoints/infonet-small.safetensors")).unwrap();
+    let truncated = dir.path().join("truncated.safetensors");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let stderr = run_usage_error(["estimate", f, "--checkpoint", truncated.to_str().unwrap()]);
+    assert!(stderr.contains("truncated"), "{stderr}");
+    let garbage = dir.path().join("garbage.safetensors");
+    std::fs::write(&garbage, "not a checkpoint at all").unwrap();
+    let stderr = run_usage_error(["estimate", f, "--checkpoint", garbage.to_str().unwrap()]);
+    assert!(stderr.contains("garbage.safetensors"), "{stderr}");
+    let stderr = run_usage_error(["estimate", f, "--checkpoint", dir.path().join("none.safetensors").to_str().unwrap()]);
+    assert!(stderr.contains("none.safetensors"), "{stderr}");
+    run_usage_error(["estimate", f, "--sliced", "0", "--dims", "1,1"]);
+    // Too few samples for InfoNet.
+    let (tiny, _) = generate(dir.path(), "tiny.csv", &["gaussian", "--rho", "0.5", "--n", "10", "--seed", "41"]);
+    let stderr = run_usage_error(["estimate", tiny.to_str().unwrap()]);
+    assert!(stderr.contains("16"), "{stderr}");
+}
