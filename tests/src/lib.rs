@@ -69,3 +69,16 @@ where
     assert!(!stderr.trim().is_empty(), "an error must say what is wrong");
     stderr
 }
+
+/// Runs `mutinf estimate ARGS --format json`, asserts success, and returns the JSON.
+pub fn estimate_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["estimate"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    run_json(all)
+}
+
+/// The `mi` field of an estimate's JSON.
+pub fn mi(json: &serde_json::Value) -> f64 {
+    json["mi"].as_f64().expect("an estimate has a numeric mi")
+}

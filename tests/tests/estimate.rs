@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mutinf_e2e::{run, run_json, run_usage_error};
+use mutinf_e2e::{estimate_json, mi, run, run_json, run_usage_error};
 
 fn generate_gaussian(dir: &Path, name: &str, rho: f64, n: usize, seed: u64) -> (PathBuf, f64) {
     let path = dir.join(name);
@@ -12,17 +12,6 @@ fn generate_gaussian(dir: &Path, name: &str, rho: f64, n: usize, seed: u64) -> (
         "--out", path.to_str().unwrap(),
     ]);
     (path, json["mi"].as_f64().unwrap())
-}
-
-fn estimate_json(args: &[&str]) -> serde_json::Value {
-    let mut all = vec!["estimate"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--format", "json"]);
-    run_json(all)
-}
-
-fn mi(json: &serde_json::Value) -> f64 {
-    json["mi"].as_f64().unwrap()
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mutinf_e2e::{run, run_json, run_usage_error};
+use mutinf_e2e::{estimate_json as estimate, mi, run, run_json, run_usage_error};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
@@ -20,17 +20,6 @@ fn generate(dir: &Path, name: &str, args: &[&str]) -> (PathBuf, f64) {
     all.extend_from_slice(&["--out", path.to_str().unwrap()]);
     let json = run_json(all);
     (path, json["mi"].as_f64().unwrap())
-}
-
-fn estimate(args: &[&str]) -> serde_json::Value {
-    let mut all = vec!["estimate"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--format", "json"]);
-    run_json(all)
-}
-
-fn mi(json: &serde_json::Value) -> f64 {
-    json["mi"].as_f64().unwrap()
 }
 
 /// Writes a CSV with the given named columns.

@@ -32,16 +32,7 @@ pub fn rng_for(seed: u64, tags: &[u64]) -> StdRng {
 }
 
 /// `n` samples of the bivariate standard Gaussian with correlation `rho` as raw columns.
-pub fn gaussian_columns(rho: f64, n: usize, rng: &mut impl Rng) -> (Vec<f64>, Vec<f64>) {
-    let s = (1.0 - rho * rho).sqrt();
-    (0..n)
-        .map(|_| {
-            let a: f64 = rng.sample(StandardNormal);
-            let b: f64 = rng.sample(StandardNormal);
-            (a, rho * a + s * b)
-        })
-        .unzip()
-}
+pub use mutinf_gmm::families::gaussian_columns;
 
 /// Columns `x` and `y` of a sample matrix as paired samples.
 pub fn pair_from(sample: &Array2<f64>, x: &[usize], y: &[usize]) -> Result<PairedSamples> {

@@ -142,7 +142,7 @@ fn config_from_metadata(meta: &BTreeMap<String, String>, path: &Path) -> Result<
 pub fn load_checkpoint(path: &Path, device: &Device) -> Result<(InfoNet, BTreeMap<String, String>), ModelError> {
     let meta = read_metadata(path)?;
     let config = config_from_metadata(&meta, path)?;
-    let model = load_weights(config.init(device)?, path)?;
+    let model = load_from_store(config.init(device)?, file_store(path), path)?;
     let calibration = calibration_from_metadata(&meta, path)?;
     Ok((model.with_calibration(calibration), meta))
 }
@@ -150,7 +150,8 @@ pub fn load_checkpoint(path: &Path, device: &Device) -> Result<(InfoNet, BTreeMa
 /// Loads a checkpoint into a network built from `expected`, failing with
 /// [`ModelError::ConfigMismatch`] when the file was written for another config.
 pub fn load_checkpoint_expecting(path: &Path, expected: &InfoNetConfig, device: &Device) -> Result<InfoNet, ModelError> {
-    let stored = read_config(path)?;
+    let meta = read_metadata(path)?;
+    let stored = config_from_metadata(&meta, path)?;
     if &stored != expected {
         let a = serde_json::to_value(&stored).unwrap_or_default();
         let b = serde_json::to_value(expected).unwrap_or_default();
@@ -164,8 +165,8 @@ pub fn load_checkpoint_expecting(path: &Path, expected: &InfoNetConfig, device: 
         }
         return Err(ModelError::ConfigMismatch { path: path.to_path_buf(), difference: diffs.join(", ") });
     }
-    let calibration = calibration_from_metadata(&read_metadata(path)?, path)?;
-    Ok(load_weights(expected.init(device)?, path)?.with_calibration(calibration))
+    let model = load_from_store(expected.init(device)?, file_store(path), path)?;
+    Ok(model.with_calibration(calibration_from_metadata(&meta, path)?))
 }
 
 /// The calibration stored under [`CALIBRATION_KEY`](crate::CALIBRATION_KEY), if any.
@@ -183,7 +184,12 @@ fn calibration_from_metadata(
 /// Loads the weights of `path` into an already built network; every tensor must match.
 pub fn load_weights(model: InfoNet, path: &Path) -> Result<InfoNet, ModelError> {
     read_metadata(path)?;
-    load_from_store(model, SafetensorsStore::from_file(path).validate(true).allow_partial(false), path)
+    load_from_store(model, file_store(path), path)
+}
+
+/// A validating, all-or-nothing store reading `path`.
+fn file_store(path: &Path) -> SafetensorsStore {
+    SafetensorsStore::from_file(path).validate(true).allow_partial(false)
 }
 
 fn load_from_store(mut model: InfoNet, mut store: SafetensorsStore, path: &Path) -> Result<InfoNet, ModelError> {

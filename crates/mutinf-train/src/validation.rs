@@ -5,7 +5,6 @@ use mutinf_gmm::families::order_triplet;
 use mutinf_models::{CopulaSequence, Fold, InfoNet, prepare_batch};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{stream_seed, training_sequences};
@@ -60,17 +59,9 @@ pub struct ValidationSet {
     triplets: Vec<Triplet>,
 }
 
-/// Samples from a standard bivariate Gaussian with correlation `rho`.
-pub fn gaussian_pairs(rho: f64, n: usize, rng: &mut StdRng) -> (Vec<f64>, Vec<f64>) {
-    let s = (1.0 - rho * rho).sqrt();
-    (0..n)
-        .map(|_| {
-            let a: f64 = StandardNormal.sample(rng);
-            let b: f64 = StandardNormal.sample(rng);
-            (a, rho * a + s * b)
-        })
-        .unzip()
-}
+/// Samples from a standard bivariate Gaussian with correlation `rho` (the one generator in
+/// `mutinf-gmm`, under the name this crate has always exported).
+pub use mutinf_gmm::families::gaussian_columns as gaussian_pairs;
 
 impl ValidationSet {
     /// Builds the set. Triplet truths use Monte-Carlo integration (20k samples each).

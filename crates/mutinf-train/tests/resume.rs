@@ -71,6 +71,6 @@ fn kill_and_resume_equals_an_uninterrupted_run() {
     assert!(!wa.is_empty());
     let max_diff = wa.iter().zip(&wb).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
     assert!(wa == wb, "resumed weights differ from the uninterrupted run (max |diff| {max_diff})");
-    let (x, y) = mutinf_train::gaussian_pairs(0.6, 200, &mut rand::SeedableRng::seed_from_u64(1));
+    let (x, y) = mutinf_train::gaussian_pairs(0.6, 200, &mut <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(1));
     assert_eq!(a.model.estimate(&x, &y, 0).unwrap(), b.model.estimate(&x, &y, 0).unwrap());
 }

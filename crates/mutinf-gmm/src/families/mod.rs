@@ -5,6 +5,7 @@
 //! - [`PaperTrainFamily`]: the 2-D training family;
 //! - [`PaperEvalFamily`]: the evaluation family in any dimension (covariances `A Aᵀ + 0.01 I`);
 //! - [`gaussian_with_correlation`] / [`rho_for_mi`]: a bivariate Gaussian with a chosen MI;
+//!   [`gaussian_columns`] samples it directly as two columns;
 //! - [`mi_levels`]: mixtures binned by true MI (Tab. 2);
 //! - [`order_triplet`]: 3-D mixtures with both truths `I(X;Y)`, `I(X;Z)` (Tab. 3).
 
@@ -18,8 +19,32 @@ pub use levels::{
 pub use paper::{PaperEvalFamily, PaperTrainFamily};
 pub use triplet::{OrderTriplet, order_triplet, order_triplet_with};
 
+use rand::Rng;
+use rand_distr::StandardNormal;
+
 use crate::error::{GmmError, Result};
 use crate::mixture::GaussianMixture;
+
+/// `n` samples of the standard bivariate Gaussian with correlation `rho`, as an (x, y) pair of
+/// columns: x = a, y = ρa + √(1 − ρ²) b with a, b standard normal, drawn in that order (so a
+/// seeded stream gives the same samples wherever this is called: trainer validation, benches,
+/// tests).
+///
+/// ```
+/// use rand::SeedableRng;
+/// let (x, y) = mutinf_gmm::families::gaussian_columns(0.5, 100, &mut rand::rngs::StdRng::seed_from_u64(1));
+/// assert_eq!((x.len(), y.len()), (100, 100));
+/// ```
+pub fn gaussian_columns<R: Rng + ?Sized>(rho: f64, n: usize, rng: &mut R) -> (Vec<f64>, Vec<f64>) {
+    let s = (1.0 - rho * rho).sqrt();
+    (0..n)
+        .map(|_| {
+            let a: f64 = rng.sample(StandardNormal);
+            let b: f64 = rng.sample(StandardNormal);
+            (a, rho * a + s * b)
+        })
+        .unzip()
+}
 
 /// The bivariate Gaussian with unit variances and correlation `rho` (alias of
 /// [`GaussianMixture::bivariate_gaussian`]).
