@@ -171,6 +171,8 @@ pub struct Sizes {
     pub repeats: Option<usize>,
     /// Sample sizes (timing; gaussian robustness table).
     pub sizes: Option<Vec<usize>>,
+    /// Sequences per InfoNet pass in the timing suite (default 1, 16, 64).
+    pub infonet_batches: Option<Vec<usize>>,
     /// Mixtures per MI level (gmm-levels; paper 1000).
     pub per_level: Option<usize>,
     /// Triplets per K (order; paper 2000).

@@ -5,39 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-/// The machine the numbers were measured on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Machine {
-    /// Logical CPUs available to this process.
-    pub cores: usize,
-    /// The CPU model from /proc/cpuinfo ("unknown" elsewhere).
-    pub cpu: String,
-    /// OS and architecture (`linux x86_64`).
-    pub os: String,
-    /// Total memory in GiB from /proc/meminfo, when readable.
-    pub memory_gib: Option<f64>,
-}
-
-impl Machine {
-    /// Reads this machine's description.
-    pub fn detect() -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-        let cpu = cpuinfo
-            .lines()
-            .find(|l| l.starts_with("model name"))
-            .and_then(|l| l.split_once(':'))
-            .map_or_else(|| "unknown".to_string(), |(_, v)| v.trim().to_string());
-        let memory_gib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
-            m.lines()
-                .find(|l| l.starts_with("MemTotal:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-                .map(|kb| (kb / 1024.0 / 1024.0 * 10.0).round() / 10.0)
-        });
-        Self { cores, cpu, os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH), memory_gib }
-    }
-}
+pub use mutinf_core::machine::Machine;
 
 /// The InfoNet checkpoint a run used.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -115,11 +83,9 @@ impl RunRecord {
     /// The record as a Markdown bullet list.
     pub fn markdown(&self) -> String {
         let mut s = String::new();
-        let m = &self.machine;
         let _ = writeln!(s, "- date: {}", self.date);
         let _ = writeln!(s, "- command: `{}`", self.command);
-        let mem = m.memory_gib.map(|g| format!(", {g} GiB RAM")).unwrap_or_default();
-        let _ = writeln!(s, "- machine: {} ({} logical cores{mem}), {}", m.cpu, m.cores, m.os);
+        let _ = writeln!(s, "- machine: {}", self.machine);
         let _ = writeln!(s, "- build: {} profile; device for neural methods: {}", self.build_profile, self.device);
         let v: Vec<String> = self.versions.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ = writeln!(s, "- versions: {}", v.join(", "));

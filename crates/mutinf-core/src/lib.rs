@@ -28,6 +28,7 @@ pub mod copula;
 mod error;
 mod estimate;
 pub mod io;
+pub mod machine;
 mod samples;
 pub mod slicing;
 

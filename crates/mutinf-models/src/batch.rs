@@ -6,6 +6,7 @@ use mutinf_core::copula::rank_transform;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
+use rayon::prelude::*;
 
 use crate::readout::ReadoutPlan;
 use crate::{InfoNetConfig, ModelError};
@@ -82,6 +83,26 @@ pub struct PreparedBatch {
     pub plan: ReadoutPlan,
 }
 
+impl PreparedBatch {
+    /// Stacks batches with the same context and score sizes into one (sequences in order), so
+    /// several folds of the same sequences run in one forward pass.
+    ///
+    /// # Panics
+    /// If the batches differ in `n_context` or in their readout shapes.
+    pub fn concat(batches: Vec<PreparedBatch>) -> Self {
+        let n_context = batches.first().map_or(0, |b| b.n_context);
+        assert!(batches.iter().all(|b| b.n_context == n_context), "batches of different context sizes");
+        let batch = batches.iter().map(|b| b.batch).sum();
+        let mut context = Vec::with_capacity(batches.iter().map(|b| b.context.len()).sum());
+        let mut plans = Vec::with_capacity(batches.len());
+        for b in batches {
+            context.extend(b.context);
+            plans.push(b.plan);
+        }
+        Self { batch, n_context, context, plan: ReadoutPlan::concat(plans) }
+    }
+}
+
 /// Prepares sequences of equal length for one forward pass. `seed` fixes the split and the
 /// permutations, so the same inputs and seed give the same batch.
 pub fn prepare_batch(
@@ -114,44 +135,49 @@ pub fn prepare_batch_seeded(
     if n < InfoNetConfig::MIN_SAMPLES {
         return Err(ModelError::TooFewSamples { n, min: InfoNetConfig::MIN_SAMPLES });
     }
-    let mut context = Vec::new();
-    let mut scored = Vec::with_capacity(sequences.len());
-    let mut perms = Vec::with_capacity(sequences.len());
-    let mut n_context = 0;
-    for (b, seq) in sequences.iter().enumerate() {
-        let seq_seed = seeds[b];
-        let mut order: Vec<usize> = (0..n).collect();
-        let (ctx, score): (Vec<usize>, Vec<usize>) = match fold {
-            Fold::InSample => (order.clone(), order),
-            Fold::FirstToSecond | Fold::SecondToFirst => {
-                order.shuffle(&mut StdRng::seed_from_u64(seq_seed));
-                let (a, b) = order.split_at(n / 2);
-                // Equal halves (an odd sample out is dropped) so both directions see the same sizes.
-                let (a, b) = (a.to_vec(), b[..a.len()].to_vec());
-                if fold == Fold::FirstToSecond { (a, b) } else { (b, a) }
-            }
-        };
-        n_context = ctx.len();
-        for &i in &ctx {
-            context.push(seq.u[i]);
-            context.push(seq.v[i]);
-        }
-        let pairs: Vec<(f32, f32)> = score.iter().map(|&i| (seq.u[i], seq.v[i])).collect();
-        let fold_tag = match fold {
-            Fold::InSample => 1,
-            Fold::FirstToSecond => 2,
-            Fold::SecondToFirst => 3,
-        };
-        let mut rng = StdRng::seed_from_u64(seq_seed.wrapping_add(fold_tag));
-        let seq_perms: Vec<Vec<usize>> = (0..config.permutations)
-            .map(|_| {
-                let mut p: Vec<usize> = (0..pairs.len()).collect();
-                p.shuffle(&mut rng);
-                p
-            })
-            .collect();
-        scored.push(pairs);
-        perms.push(seq_perms);
+    // Each sequence's split and permutations depend only on its own seed, so the sequences are
+    // prepared in parallel (order preserved) with the same result as one after another.
+    let prepared: Vec<(Vec<f32>, Vec<(f32, f32)>, Vec<Vec<usize>>)> = sequences
+        .par_iter()
+        .zip(seeds.par_iter())
+        .map(|(seq, &seq_seed)| {
+            let mut order: Vec<usize> = (0..n).collect();
+            let (ctx, score): (Vec<usize>, Vec<usize>) = match fold {
+                Fold::InSample => (order.clone(), order),
+                Fold::FirstToSecond | Fold::SecondToFirst => {
+                    order.shuffle(&mut StdRng::seed_from_u64(seq_seed));
+                    let (a, b) = order.split_at(n / 2);
+                    // Equal halves (an odd sample out is dropped) so both directions see the same sizes.
+                    let (a, b) = (a.to_vec(), b[..a.len()].to_vec());
+                    if fold == Fold::FirstToSecond { (a, b) } else { (b, a) }
+                }
+            };
+            let context: Vec<f32> = ctx.iter().flat_map(|&i| [seq.u[i], seq.v[i]]).collect();
+            let pairs: Vec<(f32, f32)> = score.iter().map(|&i| (seq.u[i], seq.v[i])).collect();
+            let fold_tag = match fold {
+                Fold::InSample => 1,
+                Fold::FirstToSecond => 2,
+                Fold::SecondToFirst => 3,
+            };
+            let mut rng = StdRng::seed_from_u64(seq_seed.wrapping_add(fold_tag));
+            let perms: Vec<Vec<usize>> = (0..config.permutations)
+                .map(|_| {
+                    let mut p: Vec<usize> = (0..pairs.len()).collect();
+                    p.shuffle(&mut rng);
+                    p
+                })
+                .collect();
+            (context, pairs, perms)
+        })
+        .collect();
+    let n_context = prepared.first().map_or(0, |p| p.0.len() / 2);
+    let mut context = Vec::with_capacity(prepared.len() * n_context * 2);
+    let mut scored = Vec::with_capacity(prepared.len());
+    let mut perms = Vec::with_capacity(prepared.len());
+    for (c, s, p) in prepared {
+        context.extend(c);
+        scored.push(s);
+        perms.push(p);
     }
     let plan = ReadoutPlan::new(config.grid, sequences.len(), config.permutations, &scored, &perms);
     Ok(PreparedBatch { batch: sequences.len(), n_context, context, plan })

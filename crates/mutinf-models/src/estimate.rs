@@ -1,8 +1,10 @@
 //! Reading the MI of new data with a (trained) network.
 
 use burn::module::Module;
+use rayon::prelude::*;
 
-use crate::batch::{CopulaSequence, Fold, estimate_folds, prepare_batch_seeded};
+use crate::batch::{CopulaSequence, Fold, PreparedBatch, estimate_folds, prepare_batch_seeded};
+use crate::network::MAX_TENSOR_ELEMENTS;
 use crate::{InfoNet, ModelError};
 
 /// How an estimate reads the bound.
@@ -36,7 +38,7 @@ impl InfoNet {
     /// (up to floating-point summation order).
     pub fn estimate_batch(&self, pairs: &[(&[f64], &[f64])], seed: u64) -> Result<Vec<f64>, ModelError> {
         let sequences =
-            pairs.iter().map(|(x, y)| CopulaSequence::from_samples(x, y)).collect::<Result<Vec<_>, _>>()?;
+            pairs.par_iter().map(|(x, y)| CopulaSequence::from_samples(x, y)).collect::<Result<Vec<_>, _>>()?;
         self.estimate_sequences(&sequences, seed)
     }
 
@@ -59,20 +61,37 @@ impl InfoNet {
             Readout::InSample => &[Fold::InSample],
             Readout::CrossFit => &[Fold::FirstToSecond, Fold::SecondToFirst],
         };
-        let mut total = vec![0.0f64; sequences.len()];
         // Every sequence gets the same seed, so its estimate does not depend on the batch it
         // is in: `estimate_batch` equals one `estimate` per pair.
-        let seeds = vec![seed; sequences.len()];
-        for &fold in folds {
-            let batch = prepare_batch_seeded(sequences, model.config(), fold, &seeds)?;
+        if sequences.is_empty() {
+            return Err(ModelError::EmptyBatch);
+        }
+        let n = sequences[0].len();
+        let tokens = if folds.len() > 1 { n / 2 } else { n };
+        // All folds of a sequence in one forward pass (fold-major): one pass costs less than two
+        // half-size ones. Sequences are split into passes whose tensors stay within
+        // MAX_TENSOR_ELEMENTS, so any number of pairs fits in memory.
+        let per_pass = (MAX_TENSOR_ELEMENTS / (model.elements_per_sequence(tokens) * folds.len()).max(1)).max(1);
+        let mut total = Vec::with_capacity(sequences.len());
+        for chunk in sequences.chunks(per_pass) {
+            let seeds = vec![seed; chunk.len()];
+            let batches = folds
+                .iter()
+                .map(|&fold| prepare_batch_seeded(chunk, model.config(), fold, &seeds))
+                .collect::<Result<Vec<_>, _>>()?;
             let values = model
-                .bound(&batch, &device)
-                .into_data()
+                .bound(&PreparedBatch::concat(batches), &device)
+                .try_into_data()
+                .map_err(|e| ModelError::Backend(format!("{e}")))?
                 .try_to_vec::<f32>()
                 .map_err(|e| ModelError::Backend(format!("{e:?}")))?;
-            for (t, v) in total.iter_mut().zip(values) {
-                *t += f64::from(v) / folds.len() as f64;
+            let mut sums = vec![0.0f64; chunk.len()];
+            for fold_values in values.chunks(chunk.len()) {
+                for (t, v) in sums.iter_mut().zip(fold_values) {
+                    *t += f64::from(*v) / folds.len() as f64;
+                }
             }
+            total.extend(sums);
         }
         if let (Readout::Trained, Some(calibration)) = (readout, model.calibration()) {
             total.iter_mut().for_each(|v| *v = calibration.apply(*v));

@@ -41,5 +41,5 @@ pub use calibration::{CALIBRATION_KEY, Calibration};
 pub use config::InfoNetConfig;
 pub use error::ModelError;
 pub use estimate::{InfoNetEstimator, Readout};
-pub use network::{AttentionBlock, InfoNet, Mlp};
+pub use network::{AttentionBlock, InfoNet, MAX_TENSOR_ELEMENTS, Mlp};
 pub use sliced::SLICE_BATCH;

@@ -33,6 +33,10 @@ impl Mlp {
     }
 }
 
+/// The most elements one intermediate tensor of a pass may hold (2^27 f32 = 512 MiB): the decoder
+/// splits its attention into query blocks, and estimates split their batches, to stay under it.
+pub const MAX_TENSOR_ELEMENTS: usize = 1 << 27;
+
 fn attention(d: usize, heads: usize, device: &Device) -> MultiHeadAttention {
     MultiHeadAttentionConfig::new(d, heads).with_dropout(0.0).init(device)
 }
@@ -69,6 +73,52 @@ impl AttentionBlock {
             _ => qn.clone(),
         };
         let x = q + self.attn.forward(MhaInput::new(qn, kvn.clone(), kvn)).context;
+        x.clone() + self.mlp.forward(self.norm_mlp.forward(x))
+    }
+
+    /// The cross-attention block for queries shared by the whole batch: the same result as
+    /// `forward(q.expand([B, Lq, d]), Some(kv))`, but the query-side work (LayerNorm and query
+    /// projection of the G² grid queries) is done once instead of once per sequence, and the
+    /// batch dimension broadcasts through the attention product.
+    ///
+    /// # Shapes
+    /// - q: `[1, Lq, d]`, kv: `[B, Lk, d]` → `[B, Lq, d]`
+    fn forward_shared_queries(&self, q: Tensor<3>, kv: Tensor<3>) -> Tensor<3> {
+        self.forward_shared_queries_within(q, kv, MAX_TENSOR_ELEMENTS)
+    }
+
+    /// [`forward_shared_queries`](Self::forward_shared_queries) with the attention scores
+    /// computed in query blocks of at most `max_elements` elements each.
+    fn forward_shared_queries_within(&self, q: Tensor<3>, kv: Tensor<3>, max_elements: usize) -> Tensor<3> {
+        let attn = &self.attn;
+        let [_, lq, d] = q.dims();
+        let [b, lk, _] = kv.dims();
+        let (h, dk) = (attn.n_heads, attn.d_k);
+        let kvn = match &self.norm_kv {
+            Some(norm) => norm.forward(kv),
+            None => kv,
+        };
+        let query = attn.query.forward(self.norm_q.forward(q.clone())).reshape([1, lq, h, dk]).swap_dims(1, 2);
+        let key = attn.key.forward(kvn.clone()).reshape([b, lk, h, dk]).swap_dims(1, 2).transpose();
+        let value = attn.value.forward(kvn).reshape([b, lk, h, dk]).swap_dims(1, 2);
+        // The scores [B, h, Lq, Lk] are the largest tensor of the network (G² queries for every
+        // sequence): computed in blocks of queries so that none exceeds `max_elements` (GPU
+        // backends cap a single buffer; wgpu at 2 GiB).
+        let block = (max_elements / (b * h * lk).max(1)).clamp(1, lq);
+        let scale = (dk as f32).sqrt();
+        let contexts: Vec<Tensor<4>> = (0..lq)
+            .step_by(block)
+            .map(|start| {
+                let end = (start + block).min(lq);
+                let q_block = query.clone().slice([0..1, 0..h, start..end, 0..dk]);
+                // [1, h, Lb, dk] x [B, h, dk, Lk] broadcasts over the batch → [B, h, Lb, Lk].
+                let scores = q_block.matmul(key.clone()).div_scalar(scale);
+                burn::tensor::activation::softmax(scores, 3).matmul(value.clone())
+            })
+            .collect();
+        let context = if contexts.len() == 1 { contexts.into_iter().next().unwrap() } else { Tensor::cat(contexts, 2) };
+        let context = context.swap_dims(1, 2).reshape([b, lq, d]);
+        let x = attn.output.forward(context) + q;
         x.clone() + self.mlp.forward(self.norm_mlp.forward(x))
     }
 }
@@ -199,6 +249,18 @@ impl InfoNet {
         self.blur_kernel.device()
     }
 
+    /// The most elements any unblocked intermediate tensor of a pass holds per sequence with
+    /// `tokens` context tokens: the token and grid MLPs, the encoder's attention scores and the
+    /// readout. (The decoder's scores are computed in query blocks; see
+    /// [`MAX_TENSOR_ELEMENTS`].) Used to size batches.
+    pub fn elements_per_sequence(&self, tokens: usize) -> usize {
+        let c = &self.config;
+        let hidden = c.d_model * c.mlp_ratio.max(1);
+        let cells = c.grid * c.grid;
+        let readout = tokens * (1 + c.permutations) * 4;
+        [tokens * hidden, cells * hidden.max(c.d_model), c.heads * c.latents * tokens, readout].into_iter().max().unwrap_or(1)
+    }
+
     /// The constant blur matrix `[G, G]`.
     pub fn blur_kernel(&self) -> Tensor<2> {
         self.blur_kernel.clone()
@@ -236,9 +298,9 @@ impl InfoNet {
             latents = block.forward(latents, None);
         }
         let g = self.config.grid;
-        let g2 = g * g;
-        let queries = self.query_embed.forward(self.cell_features.clone()).unsqueeze_dim::<3>(0).expand([b, g2, d]);
-        let decoded = self.decoder_cross.forward(queries, Some(latents));
+        // The grid queries are the same for every sequence: embed them once, not B times.
+        let queries = self.query_embed.forward(self.cell_features.clone()).unsqueeze_dim::<3>(0);
+        let decoded = self.decoder_cross.forward_shared_queries(queries, latents);
         self.head.forward(self.head_norm.forward(decoded)).reshape([b, g, g])
     }
 
@@ -259,5 +321,43 @@ impl InfoNet {
         );
         let (joint, marginal) = batch.plan.read(self.table(points), device);
         dv_bound(joint, marginal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use burn::tensor::{Distribution, Tensor};
+
+    use super::*;
+
+    #[test]
+    fn shared_queries_equal_expanded_queries() {
+        let device = Device::flex();
+        device.seed(11);
+        let config = InfoNetConfig::new().with_d_model(16).with_heads(4);
+        let block = AttentionBlock::new(&config, true, &device);
+        let q = Tensor::<3>::random([1, 9, 16], Distribution::Normal(0.0, 1.0), &device);
+        let kv = Tensor::<3>::random([3, 5, 16], Distribution::Normal(0.0, 1.0), &device);
+        let expanded = block.forward(q.clone().expand([3, 9, 16]), Some(kv.clone()));
+        let shared = block.forward_shared_queries(q, kv);
+        assert_eq!(shared.dims(), [3, 9, 16]);
+        let diff = (expanded - shared).abs().max().into_scalar::<f32>();
+        assert!(diff < 1e-5, "max difference {diff}");
+    }
+
+    #[test]
+    fn query_blocks_do_not_change_the_result() {
+        // 3 sequences x 4 heads x 5 keys = 60 elements per query: a budget below 9 x 60 forces
+        // blocks, including a ragged last one (9 = 4 + 4 + 1 at 250 elements).
+        let device = Device::flex();
+        device.seed(12);
+        let config = InfoNetConfig::new().with_d_model(16).with_heads(4);
+        let block = AttentionBlock::new(&config, true, &device);
+        let q = Tensor::<3>::random([1, 9, 16], Distribution::Normal(0.0, 1.0), &device);
+        let kv = Tensor::<3>::random([3, 5, 16], Distribution::Normal(0.0, 1.0), &device);
+        let whole = block.forward_shared_queries_within(q.clone(), kv.clone(), usize::MAX);
+        let blocked = block.forward_shared_queries_within(q, kv, 250);
+        let diff = (whole - blocked).abs().max().into_scalar::<f32>();
+        assert!(diff < 1e-6, "max difference {diff}");
     }
 }

@@ -7,6 +7,7 @@
 //! the border, so every part of the table can be read (no quarter-table bug).
 
 use burn::tensor::{Device, Int, Tensor, TensorData};
+use rayon::prelude::*;
 
 /// The separable Gaussian blur as a G x G matrix K (row-normalised, so each row sums to 1 and a
 /// constant table stays constant, borders included). The blurred table is `K T Kᵀ`.
@@ -103,25 +104,52 @@ impl ReadoutPlan {
     ) -> Self {
         let n_score = scored.first().map_or(0, Vec::len);
         let points = n_score * (1 + permutations);
+        // One sequence's corners per task (order preserved).
+        let per_sequence: Vec<(Vec<i64>, Vec<f32>)> = (0..batch)
+            .into_par_iter()
+            .map(|b| {
+                let mut corners = Vec::with_capacity(points * 4);
+                let mut weights = Vec::with_capacity(points * 4);
+                let mut push = |u: f32, v: f32| {
+                    let (i, w) = bilinear_corners(u, v, grid);
+                    corners.extend_from_slice(&i);
+                    weights.extend_from_slice(&w);
+                };
+                let pairs = &scored[b];
+                for &(u, v) in pairs {
+                    push(u, v);
+                }
+                for perm in &perms[b] {
+                    for (k, &p) in perm.iter().enumerate() {
+                        push(pairs[k].0, pairs[p].1);
+                    }
+                }
+                (corners, weights)
+            })
+            .collect();
         let mut corners = Vec::with_capacity(batch * points * 4);
         let mut weights = Vec::with_capacity(batch * points * 4);
-        let mut push = |u: f32, v: f32| {
-            let (i, w) = bilinear_corners(u, v, grid);
-            corners.extend_from_slice(&i);
-            weights.extend_from_slice(&w);
-        };
-        for b in 0..batch {
-            let pairs = &scored[b];
-            for &(u, v) in pairs {
-                push(u, v);
-            }
-            for perm in &perms[b] {
-                for (k, &p) in perm.iter().enumerate() {
-                    push(pairs[k].0, pairs[p].1);
-                }
-            }
+        for (c, w) in per_sequence {
+            corners.extend(c);
+            weights.extend(w);
         }
         Self { batch, n_score, permutations, corners, weights }
+    }
+
+    /// Stacks plans of the same grid, `n_score` and R into one (batches in order).
+    ///
+    /// # Panics
+    /// If the plans differ in `n_score` or `permutations`.
+    pub fn concat(plans: Vec<ReadoutPlan>) -> Self {
+        let mut plans = plans.into_iter();
+        let mut out = plans.next().expect("at least one plan");
+        for p in plans {
+            assert_eq!((p.n_score, p.permutations), (out.n_score, out.permutations), "plans of different shapes");
+            out.batch += p.batch;
+            out.corners.extend(p.corners);
+            out.weights.extend(p.weights);
+        }
+        out
     }
 
     /// Reads the tables `[B, G, G]` at the planned points: returns the joint scores `[B, n]` and

@@ -23,6 +23,9 @@ use serde::{Deserialize, Serialize};
 use crate::validation::ValidationReport;
 use crate::{TrainConfig, TrainError};
 
+/// Metadata key of the training hardware history (JSON list of [`HardwareSpan`]s).
+pub const HARDWARE_KEY: &str = "mutinf.hardware";
+
 /// Metadata key of the training config (TOML) in checkpoint files.
 pub const TRAIN_CONFIG_KEY: &str = "mutinf.train_config";
 
@@ -37,6 +40,61 @@ pub struct RunState {
     pub best_score: Option<f64>,
     /// Step of the best score.
     pub best_step: Option<u64>,
+    /// Where the steps so far were trained, in order: one span per run of consecutive steps on
+    /// the same device and machine (a resume elsewhere starts a new span).
+    #[serde(default)]
+    pub hardware: Vec<HardwareSpan>,
+}
+
+/// Consecutive training steps on one device of one machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HardwareSpan {
+    /// The burn device (`Device<Flex(Cpu)>`, `Device<Cube(Wgpu(..))>`).
+    pub device: String,
+    /// The machine ([`Machine`](mutinf_core::machine::Machine) as text).
+    pub machine: String,
+    /// Steps `from_step + 1 ..= to_step` ran here.
+    pub from_step: u64,
+    /// Last step of the span.
+    pub to_step: u64,
+    /// Wall seconds spent (validation included).
+    pub seconds: f64,
+}
+
+impl RunState {
+    /// Books `seconds` of work that ended at `self.step` to `device` on `machine`, extending the
+    /// last span when it is the same hardware.
+    ///
+    /// ```
+    /// let mut s = mutinf_train::RunState::default();
+    /// s.step = 1;
+    /// s.charge("cpu", "box", 2.0);
+    /// s.step = 2;
+    /// s.charge("cpu", "box", 1.0);
+    /// s.step = 3;
+    /// s.charge("gpu", "box", 0.5);
+    /// assert_eq!(s.hardware.len(), 2);
+    /// assert_eq!((s.hardware[0].from_step, s.hardware[0].to_step, s.hardware[0].seconds), (0, 2, 3.0));
+    /// assert_eq!((s.hardware[1].from_step, s.hardware[1].to_step), (2, 3));
+    /// ```
+    pub fn charge(&mut self, device: &str, machine: &str, seconds: f64) {
+        match self.hardware.last_mut() {
+            Some(last) if last.device == device && last.machine == machine => {
+                last.to_step = self.step;
+                last.seconds += seconds;
+            }
+            _ => {
+                let from_step = self.hardware.last().map_or(0, |l| l.to_step);
+                self.hardware.push(HardwareSpan {
+                    device: device.to_string(),
+                    machine: machine.to_string(),
+                    from_step,
+                    to_step: self.step,
+                    seconds,
+                });
+            }
+        }
+    }
 }
 
 /// Exclusive use of a run folder by one training process: `RUN/train.lock` holds its pid and is
@@ -197,6 +255,7 @@ impl RunDir {
         m.insert("mutinf.step".to_string(), state.step.to_string());
         m.insert("mutinf.wall_seconds".to_string(), format!("{:.1}", state.wall_seconds));
         m.insert("mutinf.device".to_string(), device.to_string());
+        m.insert(HARDWARE_KEY.to_string(), serde_json::to_string(&state.hardware).unwrap_or_default());
         m.insert("mutinf.train_version".to_string(), env!("CARGO_PKG_VERSION").to_string());
         if let Some(v) = validation {
             m.insert("mutinf.validation".to_string(), serde_json::to_string(v).unwrap_or_default());

@@ -99,9 +99,14 @@ pub struct DataConfig {
     /// The GMM family; only `"paper-train"` (the InfoNet paper's training family) for now.
     #[serde(default = "default_family")]
     pub family: String,
-    /// Batches prepared ahead by the background thread.
+    /// Batches prepared ahead by each background thread.
     #[serde(default = "default_prefetch")]
     pub prefetch: usize,
+    /// Background threads preparing batches (each builds every `threads`-th step; the stream is
+    /// the same for any number). One keeps up with a CPU; a GPU consumes a large batch faster
+    /// than one thread can simulate it.
+    #[serde(default = "default_data_threads")]
+    pub threads: usize,
 }
 
 fn default_family() -> String {
@@ -109,6 +114,9 @@ fn default_family() -> String {
 }
 fn default_prefetch() -> usize {
     4
+}
+fn default_data_threads() -> usize {
+    1
 }
 
 /// The fixed, seeded validation set.

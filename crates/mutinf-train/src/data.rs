@@ -58,44 +58,90 @@ pub fn make_step_batch(data: &DataConfig, model: &InfoNetConfig, seed: u64, step
     Ok(StepBatch { step, samples, batch })
 }
 
-/// Background producer of step batches `first..end`, `prefetch` ahead.
+/// Background producers of step batches `first..end`: `threads` workers, worker w building
+/// steps `first + w, first + w + threads, …`, each `prefetch` ahead; [`next`](Self::next) takes
+/// them round-robin, so the batches arrive in step order whatever the number of workers.
 pub struct DataStream {
-    receiver: Receiver<Result<StepBatch, TrainError>>,
-    handle: Option<JoinHandle<()>>,
+    receivers: Vec<Receiver<Result<StepBatch, TrainError>>>,
+    handles: Vec<JoinHandle<()>>,
+    next_worker: usize,
 }
 
 impl DataStream {
-    /// Starts the producer thread.
+    /// Starts the producer threads (`data.threads`, at least one).
     pub fn start(data: DataConfig, model: InfoNetConfig, seed: u64, first: u64, end: u64) -> Self {
-        let (sender, receiver): (SyncSender<_>, _) = sync_channel(data.prefetch.max(1));
-        let handle = std::thread::Builder::new()
-            .name("infonet-data".into())
-            .spawn(move || {
-                for step in first..end {
-                    let batch = make_step_batch(&data, &model, seed, step);
-                    let failed = batch.is_err();
-                    if sender.send(batch).is_err() || failed {
-                        return;
+        let workers = data.threads.max(1);
+        let mut receivers = Vec::with_capacity(workers);
+        let mut handles = Vec::with_capacity(workers);
+        for w in 0..workers {
+            let (sender, receiver): (SyncSender<_>, _) = sync_channel(data.prefetch.max(1));
+            let (data, model) = (data.clone(), model.clone());
+            let handle = std::thread::Builder::new()
+                .name(format!("infonet-data-{w}"))
+                .spawn(move || {
+                    for step in (first + w as u64..end).step_by(workers) {
+                        let batch = make_step_batch(&data, &model, seed, step);
+                        let failed = batch.is_err();
+                        if sender.send(batch).is_err() || failed {
+                            return;
+                        }
                     }
-                }
-            })
-            .expect("spawning the data thread");
-        Self { receiver, handle: Some(handle) }
+                })
+                .expect("spawning a data thread");
+            receivers.push(receiver);
+            handles.push(handle);
+        }
+        Self { receivers, handles, next_worker: 0 }
     }
 
-    /// The next batch (blocks until it is ready).
-    pub fn next(&self) -> Result<StepBatch, TrainError> {
-        self.receiver.recv().map_err(|_| TrainError::Data("the data thread stopped".into()))?
+    /// The next batch in step order (blocks until it is ready).
+    pub fn next(&mut self) -> Result<StepBatch, TrainError> {
+        let worker = self.next_worker;
+        self.next_worker = (worker + 1) % self.receivers.len();
+        self.receivers[worker].recv().map_err(|_| TrainError::Data("the data thread stopped".into()))?
     }
 }
 
 impl Drop for DataStream {
     fn drop(&mut self) {
-        // Unblock the producer by dropping the receiver first, then join it.
-        let (_, dummy) = sync_channel(0);
-        drop(std::mem::replace(&mut self.receiver, dummy));
-        if let Some(h) = self.handle.take() {
+        // Unblock the producers by dropping the receivers first, then join them.
+        self.receivers.clear();
+        for h in self.handles.drain(..) {
             let _ = h.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(threads: usize) -> DataConfig {
+        DataConfig {
+            batch_size: 3,
+            min_samples: 40,
+            max_samples: 80,
+            family: "paper-train".into(),
+            prefetch: 2,
+            threads,
+        }
+    }
+
+    #[test]
+    fn the_stream_is_the_same_for_any_number_of_threads() {
+        let model = InfoNetConfig::new().with_grid(8);
+        let read = |threads: usize| -> Vec<(u64, usize, Vec<f32>)> {
+            let mut stream = DataStream::start(data(threads), model.clone(), 9, 5, 12);
+            (5..12)
+                .map(|_| {
+                    let b = stream.next().unwrap();
+                    (b.step, b.samples, b.batch.context)
+                })
+                .collect()
+        };
+        let one = read(1);
+        assert_eq!(one.iter().map(|b| b.0).collect::<Vec<_>>(), (5..12).collect::<Vec<_>>());
+        assert_eq!(read(3), one);
+        assert_eq!(read(8), one, "more workers than steps");
     }
 }

@@ -168,6 +168,13 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
         None => RunState::default(),
     };
     let device_name = format!("{:?}", request.device);
+    let machine = mutinf_core::machine::Machine::detect().to_string();
+    if state.hardware.is_empty() && state.step > 0 {
+        // A run saved before the hardware history existed: its earlier steps are booked as such.
+        let (step, seconds) = (state.step, state.wall_seconds);
+        state.charge("not recorded", "not recorded (run saved before mutinf recorded its hardware)", seconds);
+        debug_assert_eq!(state.hardware[0].to_step, step);
+    }
     let parameters = model.num_params();
     observer.on_start(&config, state.step, parameters);
 
@@ -180,7 +187,7 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
         last_validation = Some(report);
     }
 
-    let stream = DataStream::start(config.data.clone(), config.model.clone(), config.seed, state.step, config.steps);
+    let mut stream = DataStream::start(config.data.clone(), config.model.clone(), config.seed, state.step, config.steps);
     let mut last_checkpoint = None;
     while state.step < config.steps {
         let started = Instant::now();
@@ -188,7 +195,14 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
         debug_assert_eq!(batch.step, state.step);
         let bound = model.bound(&batch.batch, &device);
         let loss = -bound.mean();
-        let loss_value = f64::from(loss.clone().into_scalar::<f32>());
+        // A backend failure (e.g. a GPU out of memory for this batch size) is an error, not a panic.
+        let loss_value = loss
+            .clone()
+            .try_into_data()
+            .map_err(|e| TrainError::Model(format!("step {}: {e}; try a smaller data.batch_size", state.step + 1)))?
+            .iter::<f32>()
+            .next()
+            .map_or(f64::NAN, f64::from);
         if !loss_value.is_finite() {
             return Err(TrainError::Diverged(format!("the loss is {loss_value} at step {}", state.step + 1)));
         }
@@ -199,6 +213,7 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
         state.step += 1;
         let seconds = started.elapsed().as_secs_f64();
         state.wall_seconds += seconds;
+        state.charge(&device_name, &machine, seconds);
         let report = StepReport {
             step: state.step,
             total_steps: config.steps,
@@ -217,7 +232,9 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
         if state.step % config.validation.every == 0 || last {
             let started = Instant::now();
             let report = validation.evaluate(&model.valid(), state.step)?;
-            state.wall_seconds += started.elapsed().as_secs_f64();
+            let seconds = started.elapsed().as_secs_f64();
+            state.wall_seconds += seconds;
+            state.charge(&device_name, &machine, seconds);
             run.log(&serde_json::json!({"kind": "validation", "wall_seconds": state.wall_seconds, "report": &report}))?;
             observer.on_validation(&report);
             run.update_best(&config, &model, &mut state, &report, &device_name)?;

@@ -124,7 +124,12 @@ impl ValidationSet {
         let mut bound_sum = 0.0;
         for chunk in self.family.chunks(CHUNK) {
             let batch = prepare_batch(chunk, model.config(), fold, seed).map_err(|e| TrainError::Model(e.to_string()))?;
-            let values = model.bound(&batch, &device).into_data().try_to_vec::<f32>().map_err(|e| TrainError::Model(format!("{e:?}")))?;
+            let values = model
+                .bound(&batch, &device)
+                .try_into_data()
+                .map_err(|e| TrainError::Model(format!("{e}")))?
+                .try_to_vec::<f32>()
+                .map_err(|e| TrainError::Model(format!("{e:?}")))?;
             bound_sum += values.iter().map(|v| f64::from(*v)).sum::<f64>();
         }
         let val_loss = -bound_sum / self.family.len().max(1) as f64;

@@ -18,10 +18,19 @@ fn workspace_path(relative: &str) -> PathBuf {
 fn committed_checkpoint_loads_with_its_metadata_and_estimates() {
     let path = workspace_path("checkpoints/infonet-small.safetensors");
     let meta = read_metadata(&path).expect("metadata is readable");
-    for key in ["mutinf.step", "mutinf.wall_seconds", "mutinf.device", "mutinf.validation", "mutinf.train_config", "mutinf.infonet_config"] {
+    for key in ["mutinf.step", "mutinf.wall_seconds", "mutinf.device", "mutinf.hardware", "mutinf.validation", "mutinf.train_config", "mutinf.infonet_config"] {
         assert!(meta.contains_key(key), "checkpoint metadata lacks {key}: {:?}", meta.keys().collect::<Vec<_>>());
     }
-    assert!(meta["mutinf.step"].parse::<u64>().unwrap() > 0);
+    let step = meta["mutinf.step"].parse::<u64>().unwrap();
+    assert!(step > 0);
+    // The hardware history covers every step, in order, and adds up to the recorded wall time.
+    let spans: Vec<mutinf_train::HardwareSpan> = serde_json::from_str(&meta[mutinf_train::HARDWARE_KEY]).unwrap();
+    assert_eq!(spans.first().map(|s| s.from_step), Some(0));
+    assert_eq!(spans.last().map(|s| s.to_step), Some(step));
+    assert!(spans.windows(2).all(|w| w[0].to_step == w[1].from_step), "{spans:?}");
+    let seconds: f64 = spans.iter().map(|s| s.seconds).sum();
+    let wall: f64 = meta["mutinf.wall_seconds"].parse().unwrap();
+    assert!((seconds - wall).abs() < 1.0, "spans {seconds} s vs wall {wall} s");
     let validation: serde_json::Value = serde_json::from_str(&meta["mutinf.validation"]).unwrap();
     assert!(validation["gauss_mae"].as_f64().unwrap() < 0.05, "{validation}");
 

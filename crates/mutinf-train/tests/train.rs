@@ -33,10 +33,15 @@ fn config_round_trips_through_toml_and_rejects_typos() {
     assert_eq!(TrainConfig::from_toml(&c.to_toml()).unwrap(), c);
     let bad = TINY.replace("batch_size", "batch_sise");
     assert!(TrainConfig::from_toml(&bad).is_err());
-    for file in ["infonet-small.toml", "infonet-paper.toml"] {
+    let load = |file: &str| {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs").join(file);
-        TrainConfig::load(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+        TrainConfig::load(&path).unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    for file in ["infonet-tiny.toml", "infonet-paper.toml"] {
+        load(file);
     }
+    // The GPU recipe trains the same network as the CPU one (same checkpoint shape and cost).
+    assert_eq!(load("infonet-small-gpu.toml").model, load("infonet-small.toml").model);
 }
 
 #[test]
@@ -65,7 +70,20 @@ fn tiny_run_improves_validation_loss_and_writes_artifacts() {
     // The best checkpoint loads with its metadata.
     let (_, meta) = mutinf_models::load_checkpoint(&out.join("best.safetensors"), &Device::flex()).unwrap();
     assert!(meta.contains_key(mutinf_train::TRAIN_CONFIG_KEY));
+    // The last checkpoint books all 40 steps to this machine's CPU, in one span.
+    let (_, meta) =
+        mutinf_models::load_checkpoint(&out.join("checkpoints/step-00000040/model.safetensors"), &Device::flex()).unwrap();
+    let spans: Vec<mutinf_train::HardwareSpan> = serde_json::from_str(&meta[mutinf_train::HARDWARE_KEY]).unwrap();
+    assert_eq!(spans.len(), 1, "{spans:?}");
+    assert_eq!((spans[0].from_step, spans[0].to_step), (0, 40));
+    assert!(spans[0].device.contains("Cpu") && spans[0].machine.contains("cores"), "{spans:?}");
+    assert!(spans[0].seconds > 0.0 && spans[0].seconds <= summary_seconds(&out) + 1e-6);
     // A second fresh run into the same folder is refused.
     assert!(train(request(Some(config(40)), &out, false), &mut Silent).is_err());
 }
 
+/// Training wall seconds recorded in the run's newest state.
+fn summary_seconds(run: &std::path::Path) -> f64 {
+    let state = std::fs::read_to_string(run.join("checkpoints/step-00000040/state.json")).unwrap();
+    serde_json::from_str::<mutinf_train::RunState>(&state).unwrap().wall_seconds
+}

@@ -1,5 +1,5 @@
 //! Tab. 1: seconds per estimate vs N for KSG (k = 1, 5), KDE, MINE (10/100/500 steps) and
-//! InfoNet (one sequence per pass, and 16 or 64 per pass). Median of several repetitions after
+//! InfoNet (one sequence per pass, and 16 or 64 per pass, or `--infonet-batches`). Median of several repetitions after
 //! one warm-up. The timer wraps the whole call, including the read-back of the result, which
 //! synchronises a GPU device.
 
@@ -82,7 +82,8 @@ pub fn run(bench: &Bench) -> Result<SuiteReport> {
     let mine_steps: Vec<usize> = if bench.quick { vec![10, 100] } else { vec![10, 100, 500] };
     let mut variants = vec![Variant::Ksg(1), Variant::Ksg(5), Variant::Kde];
     variants.extend(mine_steps.iter().map(|&s| Variant::Mine(s)));
-    variants.extend([Variant::InfoNet(1), Variant::InfoNet(16), Variant::InfoNet(64)]);
+    let batches = bench.sizes.infonet_batches.clone().unwrap_or_else(|| vec![1, 16, 64]);
+    variants.extend(batches.iter().map(|&b| Variant::InfoNet(b.max(1))));
     variants.retain(|v| methods.contains(&v.method()));
 
     let bar = crate::progress::bar(bench.progress, (variants.len() * sizes.len()) as u64, "timing");
@@ -132,7 +133,8 @@ pub fn run(bench: &Bench) -> Result<SuiteReport> {
     Ok(SuiteReport {
         suite: "timing".into(),
         title: "Time per estimate (paper Tab. 1)".into(),
-        settings: json!({"sizes": sizes, "repeats": repeats, "data": "Gaussian rho = 0.5", "mine_steps": mine_steps}),
+        settings: json!({"sizes": sizes, "repeats": repeats, "data": "Gaussian rho = 0.5", "mine_steps": mine_steps,
+            "infonet_batches": batches}),
         notes: vec![format!(
             "KSG and KDE use all {} cores (rayon); MINE runs exactly the given steps (no early stopping), \
              minibatch 100, on {}; InfoNet on the same device.",

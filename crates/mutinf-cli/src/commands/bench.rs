@@ -45,6 +45,10 @@ pub struct BenchArgs {
     /// Sample sizes, comma-separated (timing, gaussian robustness: 200,...,5000; independence: 50,...,300).
     #[arg(long, value_delimiter = ',')]
     pub sizes: Option<Vec<usize>>,
+    /// Sequences per InfoNet pass in the timing suite, comma-separated [default: 1,16,64]
+    /// (e.g. 1,64,1024 on a GPU).
+    #[arg(long, value_delimiter = ',')]
+    pub infonet_batches: Option<Vec<usize>>,
     /// Mixtures per MI level (gmm-levels) [default: 1000 as in the paper; quick 2].
     #[arg(long)]
     pub per_level: Option<usize>,
@@ -90,6 +94,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     if let Some(s) = &args.sizes {
         anyhow::ensure!(s.iter().all(|&n| n >= 20), "--sizes: every size must be at least 20");
     }
+    if let Some(b) = &args.infonet_batches {
+        anyhow::ensure!(b.iter().all(|&b| b >= 1), "--infonet-batches: every batch must be at least 1");
+    }
     if let Some(t) = args.truth_samples {
         anyhow::ensure!(t >= 1000, "--truth-samples {t} is too few for a Monte-Carlo truth; use 20000 or more");
     }
@@ -116,6 +123,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             seeds: args.seeds,
             repeats: args.repeats,
             sizes: args.sizes.clone(),
+            infonet_batches: args.infonet_batches.clone(),
             per_level: args.per_level,
             triplets: args.triplets,
             cases: args.cases,
