@@ -330,14 +330,20 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn shared_queries_equal_expanded_queries() {
+    /// A cross-attention block (d = 16, 4 heads), one set of 9 shared queries `[1, 9, 16]` and
+    /// keys for 3 sequences `[3, 5, 16]`, all random.
+    fn block_queries_keys() -> (AttentionBlock, Tensor<3>, Tensor<3>) {
         let device = Device::flex();
-        device.seed(11);
         let config = InfoNetConfig::new().with_d_model(16).with_heads(4);
         let block = AttentionBlock::new(&config, true, &device);
         let q = Tensor::<3>::random([1, 9, 16], Distribution::Normal(0.0, 1.0), &device);
         let kv = Tensor::<3>::random([3, 5, 16], Distribution::Normal(0.0, 1.0), &device);
+        (block, q, kv)
+    }
+
+    #[test]
+    fn shared_queries_equal_expanded_queries() {
+        let (block, q, kv) = block_queries_keys();
         let expanded = block.forward(q.clone().expand([3, 9, 16]), Some(kv.clone()));
         let shared = block.forward_shared_queries(q, kv);
         assert_eq!(shared.dims(), [3, 9, 16]);
@@ -347,14 +353,9 @@ mod tests {
 
     #[test]
     fn query_blocks_do_not_change_the_result() {
-        // 3 sequences x 4 heads x 5 keys = 60 elements per query: a budget below 9 x 60 forces
-        // blocks, including a ragged last one (9 = 4 + 4 + 1 at 250 elements).
-        let device = Device::flex();
-        device.seed(12);
-        let config = InfoNetConfig::new().with_d_model(16).with_heads(4);
-        let block = AttentionBlock::new(&config, true, &device);
-        let q = Tensor::<3>::random([1, 9, 16], Distribution::Normal(0.0, 1.0), &device);
-        let kv = Tensor::<3>::random([3, 5, 16], Distribution::Normal(0.0, 1.0), &device);
+        // 3 sequences x 4 heads x 5 keys = 60 elements per query: a budget of 250 elements
+        // forces blocks of 4 queries, the last one ragged (9 = 4 + 4 + 1).
+        let (block, q, kv) = block_queries_keys();
         let whole = block.forward_shared_queries_within(q.clone(), kv.clone(), usize::MAX);
         let blocked = block.forward_shared_queries_within(q, kv, 250);
         let diff = (whole - blocked).abs().max().into_scalar::<f32>();
