@@ -37,7 +37,7 @@ fn config_round_trips_through_toml_and_rejects_typos() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs").join(file);
         TrainConfig::load(&path).unwrap_or_else(|e| panic!("{file}: {e}"))
     };
-    for file in ["infonet-tiny.toml", "infonet-paper.toml"] {
+    for file in ["infonet-tiny.toml", "infonet-paper.toml", "infonet-sharp.toml"] {
         load(file);
     }
     // The GPU recipe trains the same network as the CPU one (same checkpoint shape and cost).
