@@ -61,8 +61,6 @@ impl InfoNet {
             Readout::InSample => &[Fold::InSample],
             Readout::CrossFit => &[Fold::FirstToSecond, Fold::SecondToFirst],
         };
-        // Every sequence gets the same seed, so its estimate does not depend on the batch it
-        // is in: `estimate_batch` equals one `estimate` per pair.
         if sequences.is_empty() {
             return Err(ModelError::EmptyBatch);
         }
@@ -74,6 +72,8 @@ impl InfoNet {
         let per_pass = (MAX_TENSOR_ELEMENTS / (model.elements_per_sequence(tokens) * folds.len()).max(1)).max(1);
         let mut total = Vec::with_capacity(sequences.len());
         for chunk in sequences.chunks(per_pass) {
+            // Every sequence gets the same seed, so its estimate does not depend on the batch
+            // (or pass) it is in: `estimate_batch` equals one `estimate` per pair.
             let seeds = vec![seed; chunk.len()];
             let batches = folds
                 .iter()
