@@ -43,11 +43,9 @@ fn main() {
     let device = Device::flex();
     let config = InfoNetConfig::new();
     let seqs: Vec<CopulaSequence> = (0..batch).map(|s| sequence(n, s as u64)).collect();
-    let pairs: Vec<(Vec<f64>, Vec<f64>)> = (0..batch)
-        .map(|s| {
-            let q = sequence(n, s as u64);
-            (q.u.iter().map(|&v| f64::from(v)).collect(), q.v.iter().map(|&v| f64::from(v)).collect())
-        })
+    let pairs: Vec<(Vec<f64>, Vec<f64>)> = seqs
+        .iter()
+        .map(|q| (q.u.iter().map(|&v| f64::from(v)).collect(), q.v.iter().map(|&v| f64::from(v)).collect()))
         .collect();
     let pair_refs: Vec<(&[f64], &[f64])> = pairs.iter().map(|(x, y)| (&x[..], &y[..])).collect();
 

@@ -171,9 +171,8 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
     let machine = mutinf_core::machine::Machine::detect().to_string();
     if state.hardware.is_empty() && state.step > 0 {
         // A run saved before the hardware history existed: its earlier steps are booked as such.
-        let (step, seconds) = (state.step, state.wall_seconds);
+        let seconds = state.wall_seconds;
         state.charge("not recorded", "not recorded (run saved before mutinf recorded its hardware)", seconds);
-        debug_assert_eq!(state.hardware[0].to_step, step);
     }
     let parameters = model.num_params();
     observer.on_start(&config, state.step, parameters);
