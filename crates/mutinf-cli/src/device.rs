@@ -39,6 +39,15 @@ pub fn select(choice: DeviceChoice, cpu: CpuBackend) -> anyhow::Result<Device> {
     }
 }
 
+/// Concurrent InfoNet passes for the user's choice (see `InfoNet::with_lanes`): one per thread
+/// of the pool burn's CPU backends run on (all cores, or `RAYON_NUM_THREADS`); one on a GPU.
+pub fn inference_lanes(choice: DeviceChoice) -> usize {
+    match choice {
+        DeviceChoice::Cpu => rayon::current_num_threads(),
+        DeviceChoice::Gpu => 1,
+    }
+}
+
 #[cfg(feature = "gpu")]
 fn gpu() -> anyhow::Result<Device> {
     use burn::tensor::{DeviceKind, Tensor};

@@ -25,8 +25,19 @@ pub struct LoadedInfoNet {
     pub metadata: BTreeMap<String, String>,
 }
 
-/// Loads `checkpoint` (default: the embedded one) on `device`.
-pub fn load_infonet_with_metadata(checkpoint: Option<&Path>, device: &Device) -> anyhow::Result<LoadedInfoNet> {
+/// Loads `checkpoint` (default: the embedded one) on `device`, to run `lanes` passes at a time
+/// (see [`crate::device::inference_lanes`]).
+pub fn load_infonet_with_metadata(
+    checkpoint: Option<&Path>,
+    device: &Device,
+    lanes: usize,
+) -> anyhow::Result<LoadedInfoNet> {
+    let mut loaded = load_from(checkpoint, device)?;
+    loaded.net = loaded.net.with_lanes(lanes);
+    Ok(loaded)
+}
+
+fn load_from(checkpoint: Option<&Path>, device: &Device) -> anyhow::Result<LoadedInfoNet> {
     match checkpoint {
         None => {
             let (net, metadata) = load_checkpoint_bytes(EMBEDDED, Path::new(EMBEDDED_NAME), device)
@@ -42,7 +53,7 @@ pub fn load_infonet_with_metadata(checkpoint: Option<&Path>, device: &Device) ->
     }
 }
 
-/// Loads `checkpoint` (default: the embedded one) on `device`.
-pub fn load_infonet(checkpoint: Option<&Path>, device: &Device) -> anyhow::Result<InfoNet> {
-    Ok(load_infonet_with_metadata(checkpoint, device)?.net)
+/// Loads `checkpoint` (default: the embedded one) on `device`, to run `lanes` passes at a time.
+pub fn load_infonet(checkpoint: Option<&Path>, device: &Device, lanes: usize) -> anyhow::Result<InfoNet> {
+    Ok(load_infonet_with_metadata(checkpoint, device, lanes)?.net)
 }

@@ -132,6 +132,13 @@ fn invalid_family_settings_name_the_field() {
             },
             "jitter",
         ),
+        (
+            PaperTrainFamily {
+                aat_fraction: 1.5,
+                ..Default::default()
+            },
+            "aat_fraction",
+        ),
     ];
     for (fam, field) in bad_train {
         let e = fam.sample(&mut rng).unwrap_err();
@@ -312,4 +319,30 @@ fn order_triplets_carry_both_truths() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("3-D"), "{e}");
+}
+
+/// Share of components with |correlation| > 0.99 among `draws` mixtures of `fam`.
+fn thin_share(fam: &PaperTrainFamily, draws: u64) -> f64 {
+    let (mut thin, mut all) = (0usize, 0usize);
+    for seed in 0..draws {
+        let g = fam.sample(&mut StdRng::seed_from_u64(seed)).unwrap();
+        for c in g.covariances() {
+            let r = c[0][1] / (c[0][0] * c[1][1]).sqrt();
+            thin += usize::from(r.abs() > 0.99);
+            all += 1;
+        }
+    }
+    thin as f64 / all as f64
+}
+
+#[test]
+fn aat_covariances_put_mass_near_perfect_correlation() {
+    // Uniform correlations: P(|rho| > 0.99) = 1 %, less after the jitter. A Aᵀ: the cosine of the
+    // angle between two random vectors of the square, ≈ 9 % before the jitter (≈ 7 % after).
+    let paper = thin_share(&PaperTrainFamily::default(), 400);
+    let aat = thin_share(&PaperTrainFamily { aat_fraction: 1.0, ..Default::default() }, 400);
+    let half = thin_share(&PaperTrainFamily { aat_fraction: 0.5, ..Default::default() }, 400);
+    assert!(paper < 0.015, "paper rule: {paper}");
+    assert!((0.04..0.12).contains(&aat), "A Aᵀ rule: {aat}");
+    assert!(half > paper && half < aat, "half: {half}");
 }

@@ -55,6 +55,12 @@ fn main() {
         net.estimate_batch(&pair_refs, 0).unwrap();
     });
     println!("estimate_batch (both folds, one pass)      {whole:8.3}");
+    let lanes = rayon::current_num_threads();
+    let laned = net.clone().with_lanes(lanes);
+    let t = median_ms(repeats, || {
+        laned.estimate_batch(&pair_refs, 0).unwrap();
+    });
+    println!("{:<42} {t:8.3}", format!("estimate_batch, {lanes} lanes"));
 
     let points = |cfg: &InfoNetConfig, ctx: usize| {
         let b = prepare_batch(&seqs, cfg, Fold::FirstToSecond, 0).unwrap();

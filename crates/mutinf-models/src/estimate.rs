@@ -55,7 +55,6 @@ impl InfoNet {
         readout: Readout,
     ) -> Result<Vec<f64>, ModelError> {
         let model = self.valid();
-        let device = model.device();
         let folds = match readout {
             Readout::Trained | Readout::Uncalibrated => estimate_folds(model.config()),
             Readout::InSample => &[Fold::InSample],
@@ -68,27 +67,42 @@ impl InfoNet {
         let tokens = if folds.len() > 1 { n / 2 } else { n };
         // All folds of a sequence in one forward pass (fold-major): one pass costs less than two
         // half-size ones. Sequences are split into passes whose tensors stay within
-        // MAX_TENSOR_ELEMENTS, so any number of pairs fits in memory.
+        // MAX_TENSOR_ELEMENTS, so any number of pairs fits in memory; with several lanes each
+        // memory pass is cut into that many concurrent passes.
         let per_pass = (MAX_TENSOR_ELEMENTS / (model.elements_per_sequence(tokens) * folds.len()).max(1)).max(1);
+        let lanes = self.lanes().max(1);
         let mut total = Vec::with_capacity(sequences.len());
         for chunk in sequences.chunks(per_pass) {
             // Every sequence gets the same seed, so its estimate does not depend on the batch
             // (or pass) it is in: `estimate_batch` equals one `estimate` per pair.
-            let seeds = vec![seed; chunk.len()];
-            let batches = folds
-                .iter()
-                .map(|&fold| prepare_batch_seeded(chunk, model.config(), fold, &seeds))
-                .collect::<Result<Vec<_>, _>>()?;
-            let values = model
-                .bound(&PreparedBatch::concat(batches), &device)
-                .try_into_data()
-                .map_err(|e| ModelError::Backend(format!("{e}")))?
-                .try_to_vec::<f32>()
-                .map_err(|e| ModelError::Backend(format!("{e:?}")))?;
+            // A unit is one forward pass: (index of its first sequence in the chunk, its
+            // sequences, its folds).
+            let units: Vec<(usize, &[CopulaSequence], &[Fold])> = if lanes == 1 {
+                vec![(0, chunk, folds)]
+            } else if chunk.len() >= lanes {
+                let size = chunk.len().div_ceil(lanes);
+                chunk.chunks(size).enumerate().map(|(i, c)| (i * size, c, folds)).collect()
+            } else {
+                // Fewer sequences than lanes: one pass per sequence and fold.
+                (0..chunk.len())
+                    .flat_map(|i| folds.chunks(1).map(move |f| (i, &chunk[i..=i], f)))
+                    .collect()
+            };
+            let run = |&(_, seqs, unit_folds): &(usize, &[CopulaSequence], &[Fold])| {
+                fold_bounds(&model, seqs, unit_folds, seed)
+            };
+            let results: Vec<Vec<f64>> = if units.len() == 1 {
+                vec![run(&units[0])?]
+            } else {
+                units.par_iter().map(run).collect::<Result<_, _>>()?
+            };
+            // A unit's bounds are fold-major over its sequences; average the folds per sequence.
             let mut sums = vec![0.0f64; chunk.len()];
-            for fold_values in values.chunks(chunk.len()) {
-                for (t, v) in sums.iter_mut().zip(fold_values) {
-                    *t += f64::from(*v) / folds.len() as f64;
+            for (&(start, seqs, _), values) in units.iter().zip(&results) {
+                for fold_values in values.chunks(seqs.len()) {
+                    for (t, v) in sums[start..start + seqs.len()].iter_mut().zip(fold_values) {
+                        *t += v / folds.len() as f64;
+                    }
                 }
             }
             total.extend(sums);
@@ -176,4 +190,20 @@ impl mutinf_core::Estimator for InfoNetEstimator {
             .with_param("readout", format!("{:?}", self.readout))
             .with_param("calibrated", self.readout == Readout::Trained && self.net.calibration().is_some()))
     }
+}
+
+/// The bound of every sequence under every fold in one forward pass, fold-major.
+fn fold_bounds(model: &InfoNet, seqs: &[CopulaSequence], folds: &[Fold], seed: u64) -> Result<Vec<f64>, ModelError> {
+    let seeds = vec![seed; seqs.len()];
+    let batches = folds
+        .iter()
+        .map(|&fold| prepare_batch_seeded(seqs, model.config(), fold, &seeds))
+        .collect::<Result<Vec<_>, _>>()?;
+    let values = model
+        .bound(&PreparedBatch::concat(batches), &model.device())
+        .try_into_data()
+        .map_err(|e| ModelError::Backend(format!("{e}")))?
+        .try_to_vec::<f32>()
+        .map_err(|e| ModelError::Backend(format!("{e:?}")))?;
+    Ok(values.into_iter().map(f64::from).collect())
 }

@@ -226,6 +226,30 @@ fn a_batch_of_pairs_equals_one_estimate_per_pair() {
 }
 
 #[test]
+fn concurrent_lanes_give_the_estimates_of_one_pass() {
+    let pairs: Vec<(Vec<f64>, Vec<f64>)> = (0..5).map(|i| correlated(120, 0.2 * i as f64 - 0.3, 20 + i)).collect();
+    let refs: Vec<(&[f64], &[f64])> = pairs.iter().map(|(x, y)| (&x[..], &y[..])).collect();
+    for holdout in [true, false] {
+        let net = tiny().with_holdout(holdout).init(&device()).unwrap();
+        assert_eq!(net.lanes(), 1);
+        let one = net.estimate_batch(&refs, 6).unwrap();
+        let net = net.with_lanes(1);
+        // 2 and 3 lanes split 5 pairs into passes of 3 + 2 and 2 + 2 + 1; 8 lanes split one
+        // pair into a pass per fold (two for a holdout network).
+        for lanes in [2, 3, 8] {
+            let net = net.clone().with_lanes(lanes);
+            let many = net.estimate_batch(&refs, 6).unwrap();
+            for (a, b) in one.iter().zip(&many) {
+                assert!((a - b).abs() < 1e-5, "holdout {holdout}, {lanes} lanes: {a} vs {b}");
+            }
+            let (x, y) = &pairs[2];
+            let single = net.estimate(x, y, 6).unwrap();
+            assert!((single - one[2]).abs() < 1e-5, "single pair, {lanes} lanes: {single} vs {}", one[2]);
+        }
+    }
+}
+
+#[test]
 fn calibration_is_saved_loaded_and_applied_only_to_the_trained_readout() {
     use mutinf_models::{Calibration, Readout, load_checkpoint_bytes};
     let d = device();

@@ -96,7 +96,9 @@ pub struct DataConfig {
     pub min_samples: usize,
     /// Largest N per sequence.
     pub max_samples: usize,
-    /// The GMM family; only `"paper-train"` (the InfoNet paper's training family) for now.
+    /// The GMM family: `"paper-train"` (the InfoNet paper's training family) or `"paper-mixed"`
+    /// (half its components' covariances drawn as `A Aᵀ + 0.01 I`, the evaluation family's rule,
+    /// for more thin, near-deterministic components).
     #[serde(default = "default_family")]
     pub family: String,
     /// Batches prepared ahead by each background thread.
@@ -215,9 +217,7 @@ impl TrainConfig {
         if d.min_samples < 2 * mutinf_models::InfoNetConfig::MIN_SAMPLES || d.max_samples < d.min_samples {
             return fail("data.min_samples must be >= 32 and data.max_samples >= data.min_samples");
         }
-        if d.family != "paper-train" {
-            return fail("data.family: only \"paper-train\" is available");
-        }
+        crate::data::family_by_name(&d.family)?;
         let v = &self.validation;
         if v.every == 0 || v.samples < 32 || v.repeats == 0 {
             return fail("validation: every >= 1, samples >= 32 and repeats >= 1 are required");

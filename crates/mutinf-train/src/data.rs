@@ -32,9 +32,31 @@ pub struct StepBatch {
     pub batch: PreparedBatch,
 }
 
+/// The GMM family a `data.family` name stands for: `"paper-train"` (the paper's training
+/// family) or `"paper-mixed"` (the same with half the components' covariances drawn as
+/// `A Aᵀ + 0.01 I`, see [`PaperTrainFamily::aat_fraction`]).
+pub fn family_by_name(name: &str) -> Result<PaperTrainFamily, TrainError> {
+    match name {
+        "paper-train" => Ok(PaperTrainFamily::default()),
+        "paper-mixed" => Ok(PaperTrainFamily { aat_fraction: 0.5, ..Default::default() }),
+        other => Err(TrainError::Config(format!(
+            "data.family: unknown family {other:?}; use \"paper-train\" or \"paper-mixed\""
+        ))),
+    }
+}
+
 /// Draws `count` sequences of `n` samples, each from a fresh training-family GMM.
 pub fn training_sequences(count: usize, n: usize, rng: &mut StdRng) -> Result<Vec<CopulaSequence>, TrainError> {
-    let family = PaperTrainFamily::default();
+    family_sequences(&PaperTrainFamily::default(), count, n, rng)
+}
+
+/// Draws `count` sequences of `n` samples, each from a fresh GMM of `family`.
+pub fn family_sequences(
+    family: &PaperTrainFamily,
+    count: usize,
+    n: usize,
+    rng: &mut StdRng,
+) -> Result<Vec<CopulaSequence>, TrainError> {
     (0..count)
         .map(|_| {
             let gmm = family.sample(rng).map_err(|e| TrainError::Data(e.to_string()))?;
@@ -52,7 +74,7 @@ pub fn make_step_batch(data: &DataConfig, model: &InfoNetConfig, seed: u64, step
     let half_min = data.min_samples / 2;
     let half_max = data.max_samples / 2;
     let samples = 2 * rng.random_range(half_min..=half_max);
-    let sequences = training_sequences(data.batch_size, samples, &mut rng)?;
+    let sequences = family_sequences(&family_by_name(&data.family)?, data.batch_size, samples, &mut rng)?;
     let fold = if model.holdout { Fold::FirstToSecond } else { Fold::InSample };
     let batch = prepare_batch(&sequences, model, fold, rng.random()).map_err(|e| TrainError::Data(e.to_string()))?;
     Ok(StepBatch { step, samples, batch })

@@ -28,6 +28,23 @@ impl TrainObserver for Record {
 }
 
 #[test]
+fn data_family_is_checked_and_chooses_the_stream() {
+    use mutinf_train::data::make_step_batch;
+    let mut c = config(40);
+    c.data.family = "paper-eval".into();
+    let e = c.check().unwrap_err().to_string();
+    assert!(e.contains("data.family") && e.contains("paper-mixed"), "{e}");
+    c.data.family = "paper-mixed".into();
+    c.check().unwrap();
+    let mixed = make_step_batch(&c.data, &c.model, c.seed, 3).unwrap();
+    c.data.family = "paper-train".into();
+    let paper = make_step_batch(&c.data, &c.model, c.seed, 3).unwrap();
+    // Same step, same N, different mixtures.
+    assert_eq!(mixed.samples, paper.samples);
+    assert_ne!(mixed.batch.context, paper.batch.context);
+}
+
+#[test]
 fn config_round_trips_through_toml_and_rejects_typos() {
     let c = config(40);
     assert_eq!(TrainConfig::from_toml(&c.to_toml()).unwrap(), c);

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Args;
 use mutinf_bench::{Bench, CheckpointInfo, Method, RunRecord, Sizes, Suite};
 
-use crate::device::{CpuBackend, DeviceChoice, select};
+use crate::device::{CpuBackend, DeviceChoice, inference_lanes, select};
 
 /// Arguments of `mutinf bench`.
 #[derive(Debug, Args)]
@@ -103,7 +103,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     let device = select(args.device, CpuBackend::Flex)?;
     let wants_infonet = methods.as_ref().is_none_or(|m| m.contains(&Method::InfoNet));
     let loaded = if wants_infonet {
-        Some(crate::infonet::load_infonet_with_metadata(args.checkpoint.as_deref(), &device)?)
+        Some(crate::infonet::load_infonet_with_metadata(args.checkpoint.as_deref(), &device, inference_lanes(args.device))?)
     } else {
         None
     };

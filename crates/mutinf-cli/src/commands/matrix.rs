@@ -13,7 +13,7 @@ use mutinf_models::{CopulaSequence, InfoNet};
 use ndarray::Array2;
 
 use super::methods::{Method, MethodArgs, build_estimator};
-use crate::device::{CpuBackend, select};
+use crate::device::{CpuBackend, inference_lanes, select};
 use crate::output::print_text;
 
 /// Arguments of `mutinf matrix`.
@@ -55,7 +55,7 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     }
     let matrix = if args.method.method == Method::Infonet {
         let device = select(args.method.device, CpuBackend::Flex)?;
-        let net = crate::infonet::load_infonet(args.method.checkpoint.as_deref(), &device)?;
+        let net = crate::infonet::load_infonet(args.method.checkpoint.as_deref(), &device, inference_lanes(args.method.device))?;
         infonet_matrix(&table, &net, args.seed, args.pairs_per_pass)?
     } else {
         let estimator = build_estimator(&args.method, args.seed, false)?;

@@ -6,7 +6,7 @@ use mutinf_core::{Estimator, MiEstimate, PairedSamples};
 use mutinf_mine::{Bound, MineEstimator, MineParams, StepReport};
 use mutinf_models::InfoNetEstimator;
 
-use crate::device::{CpuBackend, DeviceChoice, select};
+use crate::device::{CpuBackend, DeviceChoice, inference_lanes, select};
 use mutinf_estimators::bootstrap::{Bootstrap, BootstrapParams};
 use mutinf_estimators::gmm_mi::GmmMiParams;
 use mutinf_estimators::histogram::{Binning, Bins, HistogramParams};
@@ -116,7 +116,7 @@ pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::
                 anyhow::bail!("--sliced 0: use at least one projection (default {})", mutinf_core::slicing::DEFAULT_SLICES);
             }
             let device = select(args.device, CpuBackend::Flex)?;
-            let net = crate::infonet::load_infonet(args.checkpoint.as_deref(), &device)?;
+            let net = crate::infonet::load_infonet(args.checkpoint.as_deref(), &device, inference_lanes(args.device))?;
             let mut estimator = InfoNetEstimator::new(net);
             estimator.seed = seed;
             estimator.slices = args.sliced;
