@@ -3,7 +3,7 @@
 // (≈ no encoder), each timed as the median of many repetitions.
 //
 // ```text
-// cargo run --release -p mutinf-models --example forward_time -- [N] [batch] [repeats]
+// cargo run --release -p mutinf-models --example forward_time -- [N] [batch] [repeats] [G]
 // ```
 
 use std::time::Instant;
@@ -41,7 +41,8 @@ fn main() {
     let batch = args.get(1).copied().unwrap_or(1);
     let repeats = args.get(2).copied().unwrap_or(30);
     let device = Device::flex();
-    let config = InfoNetConfig::new();
+    // Optional 4th argument: the grid side G (default: the shipped 32).
+    let config = InfoNetConfig::new().with_grid(args.get(3).copied().unwrap_or(32));
     let seqs: Vec<CopulaSequence> = (0..batch).map(|s| sequence(n, s as u64)).collect();
     let pairs: Vec<(Vec<f64>, Vec<f64>)> = seqs
         .iter()

@@ -1,6 +1,7 @@
-//! The InfoNet checkpoint committed in `checkpoints/` (trained by this crate's trainer on
-//! `configs/infonet-small.toml`) loads, carries its training metadata, matches the config it
-//! says it was trained with, and estimates MI sensibly on seeded Gaussian data.
+//! The InfoNet checkpoints committed in `checkpoints/` (trained by this crate's trainer:
+//! `infonet-small` on `configs/infonet-small.toml`, `infonet-fast` on `configs/infonet-fast.toml`)
+//! load, carry their training metadata, match the config they say they were trained with, and
+//! estimate MI sensibly on seeded Gaussian data.
 
 use std::path::PathBuf;
 
@@ -16,7 +17,16 @@ fn workspace_path(relative: &str) -> PathBuf {
 
 #[test]
 fn committed_checkpoint_loads_with_its_metadata_and_estimates() {
-    let path = workspace_path("checkpoints/infonet-small.safetensors");
+    check_committed("checkpoints/infonet-small.safetensors", "configs/infonet-small.toml");
+}
+
+#[test]
+fn fast_checkpoint_loads_with_its_metadata_and_estimates() {
+    check_committed("checkpoints/infonet-fast.safetensors", "configs/infonet-fast.toml");
+}
+
+fn check_committed(checkpoint: &str, config_file: &str) {
+    let path = workspace_path(checkpoint);
     let meta = read_metadata(&path).expect("metadata is readable");
     for key in ["mutinf.step", "mutinf.wall_seconds", "mutinf.device", "mutinf.hardware", "mutinf.validation", "mutinf.train_config", "mutinf.infonet_config"] {
         assert!(meta.contains_key(key), "checkpoint metadata lacks {key}: {:?}", meta.keys().collect::<Vec<_>>());
@@ -34,10 +44,10 @@ fn committed_checkpoint_loads_with_its_metadata_and_estimates() {
     let validation: serde_json::Value = serde_json::from_str(&meta["mutinf.validation"]).unwrap();
     assert!(validation["gauss_mae"].as_f64().unwrap() < 0.05, "{validation}");
 
-    // The network inside is exactly the shipped small config.
-    let config = TrainConfig::load(&workspace_path("configs/infonet-small.toml")).unwrap();
+    // The network inside is exactly the config it ships with.
+    let config = TrainConfig::load(&workspace_path(config_file)).unwrap();
     let device = Device::flex();
-    let net = load_checkpoint_expecting(&path, &config.model, &device).expect("matches configs/infonet-small.toml");
+    let net = load_checkpoint_expecting(&path, &config.model, &device).unwrap_or_else(|e| panic!("{checkpoint} vs {config_file}: {e}"));
 
     let mut rng = StdRng::seed_from_u64(2026);
     let (x, y) = gaussian_pairs(0.0, 2000, &mut rng);

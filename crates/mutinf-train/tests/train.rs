@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use burn::tensor::Device;
+use mutinf_models::InfoNetConfig;
 use mutinf_train::{Silent, TrainConfig, TrainObserver, ValidationReport, train};
 
 mod common;
@@ -59,6 +60,11 @@ fn config_round_trips_through_toml_and_rejects_typos() {
     }
     // The GPU recipe trains the same network as the CPU one (same checkpoint shape and cost).
     assert_eq!(load("infonet-small-gpu.toml").model, load("infonet-small.toml").model);
+    // The fast config is the small network read on a 16 x 16 table, nothing else.
+    let small = load("infonet-small.toml");
+    let fast = load("infonet-fast.toml");
+    assert_eq!(fast.model, InfoNetConfig { grid: 16, ..small.model.clone() });
+    assert_eq!((fast.optimizer, fast.data, fast.validation), (small.optimizer, small.data, small.validation));
 }
 
 #[test]
