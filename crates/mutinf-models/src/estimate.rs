@@ -77,9 +77,8 @@ impl InfoNet {
             // (or pass) it is in: `estimate_batch` equals one `estimate` per pair.
             // A unit is one forward pass: (index of its first sequence in the chunk, its
             // sequences, its folds).
-            let units: Vec<(usize, &[CopulaSequence], &[Fold])> = if lanes == 1 {
-                vec![(0, chunk, folds)]
-            } else if chunk.len() >= lanes {
+            // One lane: a single unit of the whole chunk.
+            let units: Vec<(usize, &[CopulaSequence], &[Fold])> = if chunk.len() >= lanes {
                 // (Smaller passes — 1 or 4 sequences, or one fold — measured no faster on 2 cores.)
                 let size = chunk.len().div_ceil(lanes);
                 chunk.chunks(size).enumerate().map(|(i, c)| (i * size, c, folds)).collect()

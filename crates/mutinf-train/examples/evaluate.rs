@@ -22,12 +22,7 @@ fn main() {
     println!("{:>5} {:>7} {:>9} {:>9} {:>9}", "rho", "truth", "estimate", "sd", "in-sample");
     let mut rng = StdRng::seed_from_u64(99);
     for rho in [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95] {
-        let seqs: Vec<CopulaSequence> = (0..repeats)
-            .map(|_| {
-                let (x, y) = mutinf_train::gaussian_pairs(rho, n, &mut rng);
-                CopulaSequence::from_samples(&x, &y).unwrap()
-            })
-            .collect();
+        let seqs = mutinf_train::gaussian_sequences(rho, n, repeats, &mut rng).unwrap();
         let est = net.estimate_sequences(&seqs, 7).unwrap();
         let mean = est.iter().sum::<f64>() / est.len() as f64;
         let sd = (est.iter().map(|e| (e - mean).powi(2)).sum::<f64>() / (est.len() - 1).max(1) as f64).sqrt();

@@ -10,7 +10,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 use burn::tensor::Device;
-use mutinf_models::{CopulaSequence, load_checkpoint, load_weights};
+use mutinf_models::{load_checkpoint, load_weights};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -27,12 +27,7 @@ fn main() {
     let mut rng = StdRng::seed_from_u64(99);
     let mut abs = Vec::new();
     for rho in [-0.9, -0.7, -0.5, -0.3, 0.0, 0.3, 0.5, 0.7, 0.9] {
-        let seqs: Vec<CopulaSequence> = (0..repeats)
-            .map(|_| {
-                let (x, y) = mutinf_train::gaussian_pairs(rho, n, &mut rng);
-                CopulaSequence::from_samples(&x, &y).unwrap()
-            })
-            .collect();
+        let seqs = mutinf_train::gaussian_sequences(rho, n, repeats, &mut rng).unwrap();
         let est = net.estimate_sequences(&seqs, 7).unwrap();
         let truth = -0.5 * (1.0f64 - rho * rho).ln();
         let mean = est.iter().sum::<f64>() / est.len() as f64;

@@ -1,11 +1,11 @@
 // How much of a mixture's MI a G x G table, read the way InfoNet reads it, can show at all.
 //
 // For every mixture of a GMM-levels set (the evaluation family, from `mutinf bench gmm-levels`)
-// and of a matching set drawn from the paper's training family, the "oracle" table is the log of
-// the table of that shape (G x G, blurred like InfoNet's, read bilinearly) that maximises the
-// bound on 500,000 samples (a concave problem, solved by Adam from the log-histogram), and its
-// Donsker-Varadhan bound is read on fresh N = 1000 samples exactly as InfoNet's readout
-// does (bilinear, R = 5 permutations). No network can beat the oracle of its own G and blur by
+// and of a matching set drawn from the paper's training family, the "oracle" table is the table
+// of that shape (G x G, blurred like InfoNet's, read bilinearly) that maximises the bound on
+// 500,000 samples (a concave problem, solved by Adam from the log-histogram; `CEILING_ITERATIONS`
+// steps, default 300), and its Donsker-Varadhan bound is read on fresh N = 1000 samples exactly
+// as InfoNet's readout does (bilinear, R = 5 permutations). No network can beat the oracle of its own G and blur by
 // much, so oracle − truth is the ceiling of the table, and InfoNet − oracle what the network
 // leaves on the table. Printed per MI level, next to InfoNet's own error at N = 2000.
 //
@@ -41,30 +41,16 @@ fn copula(gmm: &GaussianMixture, n: usize, rng: &mut StdRng) -> CopulaSequence {
     CopulaSequence::from_samples(&data.column(0).to_vec(), &data.column(1).to_vec()).expect("valid samples")
 }
 
-/// Log of the copula density's G x G histogram (half a count per cell keeps it finite), then
-/// the blur `K T Kᵀ` InfoNet applies to its table.
-fn oracle_table(sample: &CopulaSequence, g: usize, sigma: f64) -> Vec<f64> {
+/// Log of the copula density's G x G histogram (half a count per cell keeps it finite): where
+/// the table optimisation starts.
+fn log_histogram(sample: &CopulaSequence, g: usize) -> Vec<f64> {
     let mut counts = vec![0.5f64; g * g];
     for (&u, &v) in sample.u.iter().zip(&sample.v) {
         let cell = |t: f32| ((t * g as f32) as usize).min(g - 1);
         counts[cell(u) * g + cell(v)] += 1.0;
     }
     let total: f64 = counts.iter().sum();
-    let t: Vec<f64> = counts.iter().map(|c| (c * (g * g) as f64 / total).ln()).collect();
-    if sigma <= 0.0 {
-        return t;
-    }
-    let k: Vec<f64> = blur_matrix(g, sigma).into_iter().map(f64::from).collect();
-    let mul = |a: &[f64], b: &[f64], bt: bool| -> Vec<f64> {
-        let mut out = vec![0.0; g * g];
-        for i in 0..g {
-            for j in 0..g {
-                out[i * g + j] = (0..g).map(|m| a[i * g + m] * if bt { b[j * g + m] } else { b[m * g + j] }).sum();
-            }
-        }
-        out
-    };
-    mul(&mul(&k, &t, false), &k, true)
+    counts.iter().map(|c| (c * (g * g) as f64 / total).ln()).collect()
 }
 
 /// `K A Kᵀ` for row-major G x G matrices (`transpose_k`: `Kᵀ A K` instead).
@@ -91,11 +77,9 @@ fn sandwich(k: &[f64], a: &[f64], g: usize, transpose_k: bool) -> Vec<f64> {
 /// the big joint sample; q, the product of the copula's uniform margins, is integrated on a
 /// regular 4G x 4G grid.
 fn optimal_table(sample: &CopulaSequence, g: usize, sigma: f64, iterations: usize) -> Vec<f64> {
-    let k: Vec<f64> = if sigma > 0.0 {
-        blur_matrix(g, sigma).into_iter().map(f64::from).collect()
-    } else {
-        (0..g * g).map(|i| if i / g == i % g { 1.0 } else { 0.0 }).collect()
-    };
+    // `K A Kᵀ` (or `Kᵀ A K` for gradients); no blur at sigma 0.
+    let k: Option<Vec<f64>> = (sigma > 0.0).then(|| blur_matrix(g, sigma).into_iter().map(f64::from).collect());
+    let blur = |a: &[f64], transpose_k: bool| k.as_ref().map_or_else(|| a.to_vec(), |k| sandwich(k, a, g, transpose_k));
     // Joint weight of every cell: the mean bilinear weight the sample puts on it.
     let mut wj = vec![0.0; g * g];
     for (&u, &v) in sample.u.iter().zip(&sample.v) {
@@ -107,11 +91,11 @@ fn optimal_table(sample: &CopulaSequence, g: usize, sigma: f64, iterations: usiz
     let quad: Vec<([i64; 4], [f32; 4])> = (0..q * q)
         .map(|p| bilinear_corners(((p / q) as f32 + 0.5) / q as f32, ((p % q) as f32 + 0.5) / q as f32, g))
         .collect();
-    let mut r = oracle_table(sample, g, 0.0);
+    let mut r = log_histogram(sample, g);
     let (mut m, mut v2) = (vec![0.0; g * g], vec![0.0; g * g]);
     let (lr, b1, b2) = (0.05, 0.9, 0.999);
     for it in 1..=iterations {
-        let t = if sigma > 0.0 { sandwich(&k, &r, g, false) } else { r.clone() };
+        let t = blur(&r, false);
         let tq: Vec<f64> = quad.iter().map(|(idx, w)| idx.iter().zip(w).map(|(&i, &w)| t[i as usize] * f64::from(w)).sum()).collect();
         let max = tq.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let e: Vec<f64> = tq.iter().map(|x| (x - max).exp()).collect();
@@ -121,7 +105,7 @@ fn optimal_table(sample: &CopulaSequence, g: usize, sigma: f64, iterations: usiz
         for ((idx, w), e) in quad.iter().zip(&e) {
             idx.iter().zip(w).for_each(|(&i, &w)| grad_t[i as usize] -= e / z * f64::from(w));
         }
-        let grad = if sigma > 0.0 { sandwich(&k, &grad_t, g, true) } else { grad_t };
+        let grad = blur(&grad_t, true);
         for i in 0..g * g {
             m[i] = b1 * m[i] + (1.0 - b1) * grad[i];
             v2[i] = b2 * v2[i] + (1.0 - b2) * grad[i] * grad[i];
@@ -129,7 +113,7 @@ fn optimal_table(sample: &CopulaSequence, g: usize, sigma: f64, iterations: usiz
             r[i] += lr * mh / (vh.sqrt() + 1e-8);
         }
     }
-    if sigma > 0.0 { sandwich(&k, &r, g, false) } else { r }
+    blur(&r, false)
 }
 
 fn read(t: &[f64], g: usize, u: f32, v: f32) -> f64 {
@@ -153,14 +137,14 @@ fn dv(t: &[f64], g: usize, s: &CopulaSequence, rng: &mut StdRng) -> f64 {
 }
 
 /// (InfoNet estimate at N = 2000, oracle bound per table config) for one mixture.
-fn measure(gmm: &GaussianMixture, net: &InfoNet, seed: u64) -> (f64, Vec<f64>) {
+fn measure(gmm: &GaussianMixture, net: &InfoNet, seed: u64, iterations: usize) -> (f64, Vec<f64>) {
     let mut rng = StdRng::seed_from_u64(seed);
     let big = copula(gmm, TABLE_SAMPLES, &mut rng);
     let scores: Vec<CopulaSequence> = (0..SCORE_REPEATS).map(|_| copula(gmm, SCORE_SAMPLES, &mut rng)).collect();
     let oracle = TABLES
         .iter()
         .map(|&(_, g, sigma)| {
-            let t = optimal_table(&big, g, sigma, std::env::var("CEILING_ITERATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_ITERATIONS));
+            let t = optimal_table(&big, g, sigma, iterations);
             scores.iter().map(|s| dv(&t, g, s, &mut rng)).sum::<f64>() / SCORE_REPEATS as f64
         })
         .collect();
@@ -169,12 +153,12 @@ fn measure(gmm: &GaussianMixture, net: &InfoNet, seed: u64) -> (f64, Vec<f64>) {
     (est, oracle)
 }
 
-fn report(name: &str, set: &[LevelledGmm], net: &InfoNet) {
+fn report(name: &str, set: &[LevelledGmm], net: &InfoNet, iterations: usize) {
     let rows: Vec<(f64, f64, f64, Vec<f64>)> = set
         .par_iter()
         .enumerate()
         .map(|(i, l)| {
-            let (est, oracle) = measure(&l.gmm, net, 1000 + i as u64);
+            let (est, oracle) = measure(&l.gmm, net, 1000 + i as u64, iterations);
             (l.level, l.truth.value, est, oracle)
         })
         .collect();
@@ -205,6 +189,7 @@ fn main() {
         std::process::exit(2);
     };
     let per_level: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let iterations = std::env::var("CEILING_ITERATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_ITERATIONS);
     let device = Device::flex();
     let (net, _) = load_checkpoint(Path::new(ckpt), &device).expect("checkpoint");
     let text = std::fs::read_to_string(set_path).expect("levels set");
@@ -228,8 +213,8 @@ fn main() {
             (0..per_level.min(4)).map(move |draw| LevelledGmm { level: rho, gmm: gmm.clone(), truth: truth.clone(), draw })
         })
         .collect();
-    report("bivariate Gaussians (level = rho)", &gauss, &net);
-    report("evaluation family (paper Tab. 2 set)", &eval, &net);
+    report("bivariate Gaussians (level = rho)", &gauss, &net, iterations);
+    report("evaluation family (paper Tab. 2 set)", &eval, &net, iterations);
 
     // The same levels from the training family: draw, take the Monte-Carlo truth, bucket.
     let mc = MonteCarloOptions { samples: 20_000, ..Default::default() };
@@ -261,5 +246,5 @@ fn main() {
         }
     }
     train.sort_by(|a, b| a.level.total_cmp(&b.level));
-    report("training family (paper rule)", &train, &net);
+    report("training family (paper rule)", &train, &net, iterations);
 }

@@ -36,4 +36,4 @@ pub use checkpoint::{HARDWARE_KEY, HardwareSpan, RunDir, RunLock, RunState, TRAI
 pub use config::{CheckpointConfig, DataConfig, Decay, OptimizerConfig, TrainConfig, ValidationConfig};
 pub use error::TrainError;
 pub use trainer::{Silent, StepReport, TrainObserver, TrainRequest, TrainSummary, clip_global_norm, train};
-pub use validation::{GaussPoint, ValidationReport, ValidationSet, gaussian_pairs};
+pub use validation::{GaussPoint, ValidationReport, ValidationSet, gaussian_pairs, gaussian_sequences};

@@ -63,6 +63,17 @@ pub struct ValidationSet {
 /// `mutinf-gmm`, under the name this crate has always exported).
 pub use mutinf_gmm::families::gaussian_columns as gaussian_pairs;
 
+/// `count` copula sequences of `n` samples from the bivariate Gaussian with correlation `rho`,
+/// drawn one after another from `rng` (truth: −½ ln(1 − ρ²)).
+pub fn gaussian_sequences(rho: f64, n: usize, count: usize, rng: &mut StdRng) -> Result<Vec<CopulaSequence>, TrainError> {
+    (0..count)
+        .map(|_| {
+            let (x, y) = gaussian_pairs(rho, n, rng);
+            CopulaSequence::from_samples(&x, &y).map_err(|e| TrainError::Data(e.to_string()))
+        })
+        .collect()
+}
+
 impl ValidationSet {
     /// Builds the set. Triplet truths use Monte-Carlo integration (20k samples each).
     pub fn build(config: &ValidationConfig) -> Result<Self, TrainError> {
@@ -70,12 +81,7 @@ impl ValidationSet {
         let mut gauss = Vec::new();
         for (i, &rho) in config.rho.iter().enumerate() {
             let mut rng = StdRng::seed_from_u64(stream_seed(config.seed, TAG_GAUSS, i as u64));
-            let seqs = (0..config.repeats)
-                .map(|_| {
-                    let (x, y) = gaussian_pairs(rho, config.samples, &mut rng);
-                    CopulaSequence::from_samples(&x, &y).map_err(|e| data_err(e.to_string()))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let seqs = gaussian_sequences(rho, config.samples, config.repeats, &mut rng)?;
             gauss.push((rho, -0.5 * (1.0 - rho * rho).ln(), seqs));
         }
         let mut rng = StdRng::seed_from_u64(stream_seed(config.seed, TAG_FAMILY, 0));
