@@ -69,6 +69,23 @@ fn default_method_is_the_embedded_infonet_and_matches_the_file() {
 }
 
 #[test]
+fn built_in_checkpoints_are_chosen_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _) = generate(dir.path(), "g.csv", &["gaussian", "--rho", "0.7", "--n", "1000", "--seed", "32"]);
+    let f = file.to_str().unwrap();
+    // The default is embedded:infonet-small, by name or by omission.
+    assert_eq!(mi(&estimate(&[f, "--checkpoint", "embedded:infonet-small"])), mi(&estimate(&[f])));
+    // embedded:infonet-fast is the committed fast checkpoint (a 16 x 16 table), not the default.
+    let fast = estimate(&[f, "--checkpoint", "embedded:infonet-fast"]);
+    let path = workspace("checkpoints/infonet-fast.safetensors");
+    assert_eq!(mi(&fast), mi(&estimate(&[f, "--checkpoint", path.to_str().unwrap()])));
+    assert_ne!(mi(&fast), mi(&estimate(&[f])));
+    // An unknown name lists the ones there are.
+    let stderr = run_usage_error(["estimate", f, "--checkpoint", "embedded:infonet-huge"]);
+    assert!(stderr.contains("embedded:infonet-huge") && stderr.contains("embedded:infonet-fast"), "{stderr}");
+}
+
+#[test]
 fn independence_reads_near_zero_and_shuffling_kills_dependence() {
     let dir = tempfile::tempdir().unwrap();
     let (file, _) = generate(dir.path(), "i.csv", &["gaussian", "--rho", "0", "--n", "2000", "--seed", "32"]);

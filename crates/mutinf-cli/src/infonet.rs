@@ -1,19 +1,30 @@
-//! The InfoNet the CLI runs: the checkpoint embedded in this binary, or one given with
+//! The InfoNet the CLI runs: a checkpoint embedded in this binary, or one given with
 //! `--checkpoint`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use burn::tensor::Device;
 use mutinf_models::{InfoNet, load_checkpoint, load_checkpoint_bytes};
 
-/// `checkpoints/infonet-small.safetensors`, compiled in so `mutinf` works from any directory
-/// with no files beside it (about 0.8 MB).
-static EMBEDDED: &[u8] = include_bytes!("../../../checkpoints/infonet-small.safetensors");
+/// Prefix of `--checkpoint` values that name a checkpoint built into this binary.
+pub const EMBEDDED_PREFIX: &str = "embedded:";
 
-/// How the embedded checkpoint is named in outputs and errors.
-pub const EMBEDDED_NAME: &str = "embedded:infonet-small";
+/// The checkpoints compiled in, so `mutinf` works from any directory with no files beside it
+/// (about 0.8 MB each). The first is the default.
+static EMBEDDED: &[(&str, &[u8])] = &[
+    // The shipped model: 32 x 32 table (checkpoints/README.md).
+    ("infonet-small", include_bytes!("../../../checkpoints/infonet-small.safetensors")),
+    // The same network resumed on a 16 x 16 table: faster, a little less accurate
+    // (BENCHMARKS.md, configs/infonet-fast.toml).
+    ("infonet-fast", include_bytes!("../../../checkpoints/infonet-fast.safetensors")),
+];
+
+/// The `--checkpoint` values that select an embedded checkpoint, default first.
+pub fn embedded_names() -> Vec<String> {
+    EMBEDDED.iter().map(|(name, _)| format!("{EMBEDDED_PREFIX}{name}")).collect()
+}
 
 /// A loaded network with where it came from and its metadata (config, step, validation).
 pub struct LoadedInfoNet {
@@ -38,19 +49,33 @@ pub fn load_infonet_with_metadata(
 }
 
 fn load_from(checkpoint: Option<&Path>, device: &Device) -> anyhow::Result<LoadedInfoNet> {
-    match checkpoint {
-        None => {
-            let (net, metadata) = load_checkpoint_bytes(EMBEDDED, Path::new(EMBEDDED_NAME), device)
-                .context("the checkpoint embedded in this binary could not be loaded (a build problem: rebuild mutinf)")?;
-            Ok(LoadedInfoNet { net, origin: EMBEDDED_NAME.to_string(), metadata })
-        }
-        Some(path) => {
-            let (net, metadata) = load_checkpoint(path, device).with_context(|| {
-                format!("--checkpoint {}: give an InfoNet .safetensors file written by `mutinf train`, or omit --checkpoint to use the embedded model", path.display())
-            })?;
-            Ok(LoadedInfoNet { net, origin: path.display().to_string(), metadata })
-        }
-    }
+    let embedded_name = match checkpoint {
+        None => EMBEDDED[0].0,
+        Some(path) => match path.to_str().and_then(|s| s.strip_prefix(EMBEDDED_PREFIX)) {
+            Some(name) => name,
+            None => {
+                let (net, metadata) = load_checkpoint(path, device).with_context(|| {
+                    format!(
+                        "--checkpoint {}: give an InfoNet .safetensors file written by `mutinf train`, one of {}, or omit --checkpoint to use the default",
+                        path.display(),
+                        embedded_names().join(", ")
+                    )
+                })?;
+                return Ok(LoadedInfoNet { net, origin: path.display().to_string(), metadata });
+            }
+        },
+    };
+    let Some((name, bytes)) = EMBEDDED.iter().find(|(n, _)| *n == embedded_name) else {
+        bail!(
+            "--checkpoint {EMBEDDED_PREFIX}{embedded_name}: no checkpoint of that name is built into this binary; use one of {} or give a .safetensors path",
+            embedded_names().join(", ")
+        );
+    };
+    let origin = format!("{EMBEDDED_PREFIX}{name}");
+    let (net, metadata) = load_checkpoint_bytes(bytes, Path::new(&origin), device).with_context(|| {
+        format!("the checkpoint {origin} embedded in this binary could not be loaded (a build problem: rebuild mutinf)")
+    })?;
+    Ok(LoadedInfoNet { net, origin, metadata })
 }
 
 /// Loads `checkpoint` (default: the embedded one) on `device`, to run `lanes` passes at a time.
