@@ -114,8 +114,22 @@ fn gaussian_quick() {
         assert!((t.num(r, "infonet") - gaussian_mi(rho)).abs() < 0.3, "InfoNet at rho {rho}: {}", t.num(r, "infonet"));
     }
     let s = Csv::read(&dir.path().join("gaussian-summary.csv"));
-    assert_eq!(s.header, ["method", "mean |error|", "max |error|", "bias", "RMSE", "s / estimate"]);
+    assert_eq!(
+        s.header,
+        ["method", "mean |error|", "max |error|", "bias", "RMSE", "mean |error| − KSG's (± s.e.)", "s / estimate"]
+    );
     assert_eq!(s.rows.len(), 4);
+    // The paired difference to KSG is the difference of the two mean |error| columns.
+    let ksg_row = s.rows.iter().position(|r| r[0] == "ksg").unwrap();
+    assert_eq!(s.rows[ksg_row][5], "—");
+    for row in (0..s.rows.len()).filter(|&r| r != ksg_row) {
+        let cell = &s.rows[row][5];
+        let (diff, se) = cell.split_once(" ± ").unwrap_or_else(|| panic!("{cell}"));
+        let (diff, se): (f64, f64) = (diff.parse().unwrap(), se.parse().unwrap());
+        let expected = s.num(row, "mean |error|") - s.num(ksg_row, "mean |error|");
+        assert!((diff - expected).abs() < 2e-4, "{}: {diff} vs {expected}", s.rows[row][0]);
+        assert!(se >= 0.0 && se.is_finite(), "{cell}");
+    }
     let r = Csv::read(&dir.path().join("gaussian-robustness.csv"));
     assert_eq!(r.rows.len(), 2 * 3, "2 sizes x 3 cases");
     for row in 0..r.rows.len() {

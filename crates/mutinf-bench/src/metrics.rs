@@ -127,6 +127,25 @@ pub fn std_dev(values: &[f64]) -> f64 {
     }
 }
 
+/// Mean and standard error of the paired differences `a[i] − b[i]`: how much larger `a` is
+/// than `b` on the same items, with the noise of that comparison (the standard error shrinks
+/// with the number of pairs; items shared by both remove their common difficulty). `None` when
+/// there are fewer than two pairs or the lengths differ.
+///
+/// ```
+/// use mutinf_bench::metrics::paired_difference;
+/// let (diff, se) = paired_difference(&[1.0, 2.0, 3.0], &[0.5, 1.5, 2.0]).unwrap();
+/// assert!((diff - 2.0 / 3.0).abs() < 1e-12);
+/// assert!((se - (1.0f64 / 12.0).sqrt() / 3.0f64.sqrt()).abs() < 1e-12);
+/// ```
+pub fn paired_difference(a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
+    if a.len() != b.len() || a.len() < 2 {
+        return None;
+    }
+    let diffs: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    Some((mean(&diffs), std_dev(&diffs) / (diffs.len() as f64).sqrt()))
+}
+
 /// Median of `values` (average of the middle two for an even count; NaN when empty).
 pub fn median(values: &[f64]) -> f64 {
     if values.is_empty() {
@@ -141,6 +160,24 @@ pub fn median(values: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paired_difference_matches_the_definition_and_ignores_shared_offsets() {
+        let a = [0.3, 0.1, 0.4, 0.15, 0.9];
+        let b = [0.2, 0.05, 0.5, 0.05, 0.7];
+        let (d, se) = paired_difference(&a, &b).unwrap();
+        let diffs = [0.1, 0.05, -0.1, 0.1, 0.2];
+        let m = diffs.iter().sum::<f64>() / 5.0;
+        let var = diffs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / 4.0;
+        assert!((d - m).abs() < 1e-12 && (se - (var / 5.0).sqrt()).abs() < 1e-12);
+        // A common offset per item (its difficulty) cancels.
+        let shifted_a: Vec<f64> = a.iter().enumerate().map(|(i, x)| x + i as f64).collect();
+        let shifted_b: Vec<f64> = b.iter().enumerate().map(|(i, x)| x + i as f64).collect();
+        let (d2, se2) = paired_difference(&shifted_a, &shifted_b).unwrap();
+        assert!((d2 - d).abs() < 1e-12 && (se2 - se).abs() < 1e-12);
+        assert_eq!(paired_difference(&[1.0], &[0.0]), None);
+        assert_eq!(paired_difference(&[1.0, 2.0], &[0.0]), None);
+    }
 
     /// The O(P·N) definition the rank formula must match.
     fn auc_brute(pos: &[f64], neg: &[f64]) -> f64 {

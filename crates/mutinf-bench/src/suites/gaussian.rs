@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::run_methods;
 use crate::data::{gaussian_columns, rng_for};
-use crate::metrics::{ErrorStats, mean, std_dev};
+use crate::metrics::{ErrorStats, mean, paired_difference, std_dev};
 use crate::table::{Cell, Table};
 use crate::{Bench, Result, Suite, SuiteReport, plot};
 
@@ -76,21 +76,31 @@ pub fn run(bench: &Bench) -> Result<SuiteReport> {
     let mut summary = Table::new(
         "summary",
         format!("Error vs the analytic truth over {} estimates per method (same samples for every method)", keys.len()),
-        &["method", "mean |error|", "max |error|", "bias", "RMSE", "s / estimate"],
+        &["method", "mean |error|", "max |error|", "bias", "RMSE", "mean |error| − KSG's (± s.e.)", "s / estimate"],
     );
     let truths: Vec<f64> = keys.iter().map(|&(rho, _)| mi_for_rho(rho)).collect::<std::result::Result<_, _>>()?;
+    let abs_errors: Vec<Vec<f64>> =
+        est.iter().map(|e| e.iter().zip(&truths).map(|(e, t)| (e.mi - t).abs()).collect()).collect();
+    // The Gaussian goal is "no worse than KSG on the same samples": the paired
+    // difference of absolute errors, with its standard error, says whether a gap is noise.
+    let ksg = methods.iter().position(|m| m.name() == "ksg");
     let mut maes = Vec::new();
     for (mi, m) in methods.iter().enumerate() {
         let values: Vec<f64> = est[mi].iter().map(|e| e.mi).collect();
         let s = ErrorStats::new(&values, &truths);
         maes.push(s.mean_abs);
         let secs: Vec<f64> = est[mi].iter().map(|e| e.seconds).collect();
+        let vs_ksg = match ksg.filter(|&k| k != mi).and_then(|k| paired_difference(&abs_errors[mi], &abs_errors[k])) {
+            Some((d, se)) => Cell::Text(format!("{d:+.4} ± {se:.4}")),
+            None => Cell::Text("—".into()),
+        };
         summary.push(vec![
             m.name().into(),
             Cell::num(s.mean_abs, 4),
             Cell::num(s.max_abs, 4),
             Cell::num(s.mean, 4),
             Cell::num(s.rmse, 4),
+            vs_ksg,
             Cell::Seconds(mean(&secs)),
         ]);
     }
