@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use burn::tensor::Device;
-use mutinf_models::{InfoNet, load_checkpoint, load_checkpoint_bytes};
+use mutinf_models::{InfoNet, Readout, load_checkpoint, load_checkpoint_bytes};
 
 /// Prefix of `--checkpoint` values that name a checkpoint built into this binary.
 pub const EMBEDDED_PREFIX: &str = "embedded:";
@@ -26,6 +26,26 @@ pub fn embedded_names() -> Vec<String> {
     EMBEDDED.iter().map(|(name, _)| format!("{EMBEDDED_PREFIX}{name}")).collect()
 }
 
+/// How InfoNet reads MI off its table (`--readout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReadoutChoice {
+    /// The Donsker-Varadhan bound on held-out halves, as the network was trained (plus the
+    /// checkpoint's calibration, if it has one).
+    Trained,
+    /// The same, with the table's scale fitted per estimate to maximise the held-out bound
+    /// (never below zero; small samples no longer read low).
+    ScaleFitted,
+}
+
+impl From<ReadoutChoice> for Readout {
+    fn from(choice: ReadoutChoice) -> Self {
+        match choice {
+            ReadoutChoice::Trained => Readout::Trained,
+            ReadoutChoice::ScaleFitted => Readout::ScaleFitted,
+        }
+    }
+}
+
 /// A loaded network with where it came from and its metadata (config, step, validation).
 pub struct LoadedInfoNet {
     /// The network, on the requested device.
@@ -37,14 +57,19 @@ pub struct LoadedInfoNet {
 }
 
 /// Loads `checkpoint` (default: the embedded one) on `device`, to run `lanes` passes at a time
-/// (see [`crate::device::inference_lanes`]).
+/// (see [`crate::device::inference_lanes`]) and read the bound with `readout` (default:
+/// scale-fitted, or trained for a checkpoint that carries a calibration, which is fitted to
+/// the trained readout).
 pub fn load_infonet_with_metadata(
     checkpoint: Option<&Path>,
     device: &Device,
     lanes: usize,
+    readout: Option<ReadoutChoice>,
 ) -> anyhow::Result<LoadedInfoNet> {
     let mut loaded = load_from(checkpoint, device)?;
-    loaded.net = loaded.net.with_lanes(lanes);
+    // Without --readout the network keeps its own default (see `InfoNet::with_calibration`).
+    let readout = readout.map_or(loaded.net.readout(), Readout::from);
+    loaded.net = loaded.net.with_lanes(lanes).with_readout(readout);
     Ok(loaded)
 }
 
@@ -78,7 +103,13 @@ fn load_from(checkpoint: Option<&Path>, device: &Device) -> anyhow::Result<Loade
     Ok(LoadedInfoNet { net, origin, metadata })
 }
 
-/// Loads `checkpoint` (default: the embedded one) on `device`, to run `lanes` passes at a time.
-pub fn load_infonet(checkpoint: Option<&Path>, device: &Device, lanes: usize) -> anyhow::Result<InfoNet> {
-    Ok(load_infonet_with_metadata(checkpoint, device, lanes)?.net)
+/// Loads `checkpoint` (default: the embedded one) on `device`, to run `lanes` passes at a time
+/// and read the bound with `readout`.
+pub fn load_infonet(
+    checkpoint: Option<&Path>,
+    device: &Device,
+    lanes: usize,
+    readout: Option<ReadoutChoice>,
+) -> anyhow::Result<InfoNet> {
+    Ok(load_infonet_with_metadata(checkpoint, device, lanes, readout)?.net)
 }

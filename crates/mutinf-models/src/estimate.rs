@@ -5,6 +5,7 @@ use rayon::prelude::*;
 
 use crate::batch::{CopulaSequence, Fold, PreparedBatch, estimate_folds, prepare_batch_seeded};
 use crate::network::MAX_TENSOR_ELEMENTS;
+use crate::readout::{SequenceScores, scale_fitted_bound};
 use crate::{InfoNet, ModelError};
 
 /// How an estimate reads the bound.
@@ -13,7 +14,6 @@ pub enum Readout {
     /// What the network was trained for: cross-fitted halves (table from one half, bound on the
     /// other, both directions averaged) for a `holdout` network, in-sample otherwise; then the
     /// checkpoint's [`Calibration`](crate::Calibration), if it has one.
-    #[default]
     Trained,
     /// [`Trained`](Self::Trained) without the calibration: the raw bound.
     Uncalibrated,
@@ -21,6 +21,25 @@ pub enum Readout {
     InSample,
     /// Cross-fitted halves, whatever the network was trained with.
     CrossFit,
+    /// The default: the folds of [`Trained`](Self::Trained), with the table's scale λ ∈ [0, 4]
+    /// ([`MAX_TABLE_SCALE`]) fitted per sequence to maximise the held-out bound (one λ for both
+    /// folds; see [`scale_fitted_bound`](crate::readout::scale_fitted_bound)). Never below zero,
+    /// and small samples no longer read low from a table with spurious relief (shuffled data at
+    /// N = 200: −0.106 → +0.003 nats on average). A calibration is not applied (it is fitted to
+    /// the trained readout).
+    #[default]
+    ScaleFitted,
+}
+
+/// The largest table scale [`Readout::ScaleFitted`] may choose.
+pub const MAX_TABLE_SCALE: f64 = 4.0;
+
+/// What one forward pass gives one sequence under one fold.
+enum FoldValue {
+    /// The bound, computed on the device.
+    Bound(f64),
+    /// The table's scores, for a readout that works on them on the host.
+    Scores(SequenceScores),
 }
 
 impl InfoNet {
@@ -44,7 +63,7 @@ impl InfoNet {
 
     /// Estimates I(X; Y) for copula sequences of the same length (see [`CopulaSequence`]).
     pub fn estimate_sequences(&self, sequences: &[CopulaSequence], seed: u64) -> Result<Vec<f64>, ModelError> {
-        self.estimate_sequences_with(sequences, seed, Readout::Trained)
+        self.estimate_sequences_with(sequences, seed, self.readout())
     }
 
     /// [`estimate_sequences`](Self::estimate_sequences) with an explicit [`Readout`].
@@ -56,7 +75,7 @@ impl InfoNet {
     ) -> Result<Vec<f64>, ModelError> {
         let model = self.valid();
         let folds = match readout {
-            Readout::Trained | Readout::Uncalibrated => estimate_folds(model.config()),
+            Readout::Trained | Readout::Uncalibrated | Readout::ScaleFitted => estimate_folds(model.config()),
             Readout::InSample => &[Fold::InSample],
             Readout::CrossFit => &[Fold::FirstToSecond, Fold::SecondToFirst],
         };
@@ -88,24 +107,23 @@ impl InfoNet {
                     .flat_map(|i| folds.chunks(1).map(move |f| (i, &chunk[i..=i], f)))
                     .collect()
             };
+            let scores = readout == Readout::ScaleFitted;
             let run = |&(_, seqs, unit_folds): &(usize, &[CopulaSequence], &[Fold])| {
-                fold_bounds(&model, seqs, unit_folds, seed)
+                fold_values(&model, seqs, unit_folds, seed, scores)
             };
-            let results: Vec<Vec<f64>> = if units.len() == 1 {
+            let results: Vec<Vec<FoldValue>> = if units.len() == 1 {
                 vec![run(&units[0])?]
             } else {
                 units.par_iter().map(run).collect::<Result<_, _>>()?
             };
-            // A unit's bounds are fold-major over its sequences; average the folds per sequence.
-            let mut sums = vec![0.0f64; chunk.len()];
-            for (&(start, seqs, _), values) in units.iter().zip(&results) {
-                for fold_values in values.chunks(seqs.len()) {
-                    for (t, v) in sums[start..start + seqs.len()].iter_mut().zip(fold_values) {
-                        *t += v / folds.len() as f64;
-                    }
+            // A unit's values are fold-major over its sequences; gather each sequence's folds.
+            let mut per_sequence: Vec<Vec<FoldValue>> = (0..chunk.len()).map(|_| Vec::new()).collect();
+            for (&(start, seqs, _), values) in units.iter().zip(results) {
+                for (k, value) in values.into_iter().enumerate() {
+                    per_sequence[start + k % seqs.len()].push(value);
                 }
             }
-            total.extend(sums);
+            total.extend(per_sequence.into_iter().map(|values| combine_folds(values, folds.len())));
         }
         if let (Readout::Trained, Some(calibration)) = (readout, model.calibration()) {
             total.iter_mut().for_each(|v| *v = calibration.apply(*v));
@@ -137,7 +155,7 @@ pub struct InfoNetEstimator {
     net: InfoNet,
     /// Seed of the permutations (and halves) of the readout.
     pub seed: u64,
-    /// How the bound is read (default: as trained).
+    /// How the bound is read (default: the network's, see [`InfoNet::with_readout`]).
     pub readout: Readout,
     /// Random projections for multi-dimensional X or Y (default
     /// [`DEFAULT_SLICES`](mutinf_core::slicing::DEFAULT_SLICES)).
@@ -147,7 +165,8 @@ pub struct InfoNetEstimator {
 impl InfoNetEstimator {
     /// Wraps a (trained) network; seed 0.
     pub fn new(net: InfoNet) -> Self {
-        Self { net: net.valid(), seed: 0, readout: Readout::Trained, slices: mutinf_core::slicing::DEFAULT_SLICES }
+        let readout = net.readout();
+        Self { net: net.valid(), seed: 0, readout, slices: mutinf_core::slicing::DEFAULT_SLICES }
     }
 
     /// The wrapped network.
@@ -192,18 +211,59 @@ impl mutinf_core::Estimator for InfoNetEstimator {
     }
 }
 
-/// The bound of every sequence under every fold in one forward pass, fold-major.
-fn fold_bounds(model: &InfoNet, seqs: &[CopulaSequence], folds: &[Fold], seed: u64) -> Result<Vec<f64>, ModelError> {
+/// Averages a sequence's fold bounds, or fits the table scale on its fold scores.
+fn combine_folds(values: Vec<FoldValue>, folds: usize) -> f64 {
+    let mut bound = 0.0;
+    let mut scores = Vec::new();
+    for value in values {
+        match value {
+            // Summed as v / F in fold order: the estimate does not depend on how the folds were
+            // split over passes.
+            FoldValue::Bound(v) => bound += v / folds as f64,
+            FoldValue::Scores(s) => scores.push(s),
+        }
+    }
+    if scores.is_empty() { bound } else { scale_fitted_bound(&scores, MAX_TABLE_SCALE).value }
+}
+
+/// Every sequence under every fold in one forward pass, fold-major: the bound, or with
+/// `scores` the table's scores at the scored and permuted pairs.
+fn fold_values(
+    model: &InfoNet,
+    seqs: &[CopulaSequence],
+    folds: &[Fold],
+    seed: u64,
+    scores: bool,
+) -> Result<Vec<FoldValue>, ModelError> {
     let seeds = vec![seed; seqs.len()];
     let batches = folds
         .iter()
         .map(|&fold| prepare_batch_seeded(seqs, model.config(), fold, &seeds))
         .collect::<Result<Vec<_>, _>>()?;
-    let values = model
-        .bound(&PreparedBatch::concat(batches), &model.device())
-        .try_into_data()
+    let batch = PreparedBatch::concat(batches);
+    if !scores {
+        let values = host(model.bound(&batch, &model.device()))?;
+        return Ok(values.into_iter().map(|v| FoldValue::Bound(f64::from(v))).collect());
+    }
+    let (joint, marginal) = model.scores(&batch, &model.device());
+    let [b, n] = joint.dims();
+    let joint = host(joint)?;
+    let marginal = host(marginal)?;
+    let r = marginal.len() / b.max(1);
+    Ok((0..b)
+        .map(|i| {
+            FoldValue::Scores(SequenceScores {
+                joint: joint[i * n..(i + 1) * n].to_vec(),
+                marginal: marginal[i * r..(i + 1) * r].to_vec(),
+            })
+        })
+        .collect())
+}
+
+/// A tensor's values on the host.
+fn host<const D: usize>(t: burn::tensor::Tensor<D>) -> Result<Vec<f32>, ModelError> {
+    t.try_into_data()
         .map_err(|e| ModelError::Backend(format!("{e}")))?
         .try_to_vec::<f32>()
-        .map_err(|e| ModelError::Backend(format!("{e:?}")))?;
-    Ok(values.into_iter().map(f64::from).collect())
+        .map_err(|e| ModelError::Backend(format!("{e:?}")))
 }

@@ -161,6 +161,9 @@ pub struct InfoNet {
     /// Forward passes an estimate runs at the same time (see [`InfoNet::with_lanes`]).
     #[module(skip)]
     lanes: usize,
+    /// How estimates read the bound (see [`InfoNet::with_readout`]).
+    #[module(skip)]
+    readout: crate::Readout,
 }
 
 fn frequencies(config: &InfoNetConfig) -> Vec<f64> {
@@ -209,6 +212,7 @@ impl InfoNetConfig {
             config: self.clone(),
             calibration: None,
             lanes: 1,
+            readout: crate::Readout::default(),
         })
     }
 }
@@ -232,8 +236,12 @@ impl InfoNet {
         self.calibration.as_ref()
     }
 
-    /// Sets (or removes) the calibration applied by [`Readout::Trained`](crate::Readout).
+    /// Sets (or removes) the calibration applied by [`Readout::Trained`](crate::Readout), and
+    /// selects the readout it belongs to: `Trained` with a calibration (it was fitted to that
+    /// readout's values), the default [`Readout::ScaleFitted`](crate::Readout) without.
+    /// Call [`with_readout`](Self::with_readout) afterwards to choose otherwise.
     pub fn with_calibration(mut self, calibration: Option<crate::Calibration>) -> Self {
+        self.readout = if calibration.is_some() { crate::Readout::Trained } else { crate::Readout::default() };
         self.calibration = calibration;
         self
     }
@@ -255,6 +263,25 @@ impl InfoNet {
     pub fn with_lanes(mut self, lanes: usize) -> Self {
         self.lanes = lanes.max(1);
         self
+    }
+
+    /// Sets how [`estimate`](Self::estimate), [`estimate_batch`](Self::estimate_batch) and
+    /// [`estimate_sequences`](Self::estimate_sequences) read the bound (default
+    /// [`Readout::Trained`](crate::Readout::Trained)).
+    ///
+    /// ```
+    /// use mutinf_models::{InfoNetConfig, Readout};
+    /// let net = InfoNetConfig::new().with_grid(8).init(&burn::tensor::Device::flex()).unwrap();
+    /// assert_eq!(net.with_readout(Readout::ScaleFitted).readout(), Readout::ScaleFitted);
+    /// ```
+    pub fn with_readout(mut self, readout: crate::Readout) -> Self {
+        self.readout = readout;
+        self
+    }
+
+    /// How estimates read the bound (see [`with_readout`](Self::with_readout)).
+    pub fn readout(&self) -> crate::Readout {
+        self.readout
     }
 
     /// Concurrent forward passes per estimate (see [`with_lanes`](Self::with_lanes)).
@@ -343,12 +370,18 @@ impl InfoNet {
     /// The Donsker-Varadhan bound of every sequence of a prepared batch, `[B]` (nats).
     /// Training maximises its mean.
     pub fn bound(&self, batch: &PreparedBatch, device: &Device) -> Tensor<1> {
+        let (joint, marginal) = self.scores(batch, device);
+        dv_bound(joint, marginal)
+    }
+
+    /// The smoothed tables of a prepared batch read at its scored pairs, `[B, n]`, and at their
+    /// R permutations, `[B, R, n]`: what [`bound`](Self::bound) combines.
+    pub fn scores(&self, batch: &PreparedBatch, device: &Device) -> (Tensor<2>, Tensor<3>) {
         let points = Tensor::<3>::from_data(
             TensorData::new(batch.context.clone(), [batch.batch, batch.n_context, 2]),
             device,
         );
-        let (joint, marginal) = batch.plan.read(self.table(points), device);
-        dv_bound(joint, marginal)
+        batch.plan.read(self.table(points), device)
     }
 }
 

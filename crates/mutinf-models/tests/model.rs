@@ -278,9 +278,13 @@ fn calibration_is_saved_loaded_and_applied_only_to_the_trained_readout() {
     let uncalibrated = loaded.estimate_sequences_with(&seq, 1, Readout::Uncalibrated).unwrap()[0];
     let trained = loaded.estimate_sequences_with(&seq, 1, Readout::Trained).unwrap()[0];
     assert!((trained - calibration.apply(uncalibrated)).abs() < 1e-12);
+    // A calibrated network reads the trained readout by default (the calibration's own).
+    assert_eq!(from_bytes.readout(), Readout::Trained);
     assert_eq!(from_bytes.estimate(&x, &y, 1).unwrap(), trained);
-    // A checkpoint without calibration reads the raw bound.
+    // A checkpoint without calibration reads the raw bound, and scale-fitted by default.
     let plain = tiny().init(&d).unwrap();
+    assert_eq!(plain.readout(), Readout::ScaleFitted);
+    assert_eq!(plain.clone().with_calibration(Some(calibration.clone())).with_calibration(None).readout(), Readout::ScaleFitted);
     assert_eq!(
         plain.estimate_sequences_with(&seq, 1, Readout::Trained).unwrap(),
         plain.estimate_sequences_with(&seq, 1, Readout::Uncalibrated).unwrap()
@@ -288,4 +292,97 @@ fn calibration_is_saved_loaded_and_applied_only_to_the_trained_readout() {
     // Truncated bytes are an error naming the origin, not a panic.
     let err = load_checkpoint_bytes(&bytes[..bytes.len() / 3], "in-memory".as_ref(), &d).unwrap_err();
     assert!(err.to_string().contains("in-memory") && err.to_string().contains("truncated"), "{err}");
+}
+
+/// The held-out DV bound of λT averaged over folds, straight from its definition.
+fn scaled_dv(folds: &[mutinf_models::readout::SequenceScores], lambda: f64) -> f64 {
+    let mut total = 0.0;
+    for f in folds {
+        let n = f.joint.len();
+        let joint = f.joint.iter().map(|&t| lambda * f64::from(t)).sum::<f64>() / n as f64;
+        let blocks: Vec<&[f32]> = f.marginal.chunks(n).collect();
+        let lme = blocks
+            .iter()
+            .map(|b| (b.iter().map(|&m| (lambda * f64::from(m)).exp()).sum::<f64>() / n as f64).ln())
+            .sum::<f64>()
+            / blocks.len() as f64;
+        total += joint - lme;
+    }
+    total / folds.len() as f64
+}
+
+/// Random fold scores whose joint scores lean above the permuted ones by `lean`.
+fn random_scores(rng: &mut StdRng, n: usize, r: usize, lean: f32) -> mutinf_models::readout::SequenceScores {
+    let mut gauss = || -> f32 { (0..6).map(|_| rng.random::<f32>()).sum::<f32>() - 3.0 };
+    let joint = (0..n).map(|_| lean + gauss()).collect();
+    let marginal = (0..n * r).map(|_| gauss()).collect();
+    mutinf_models::readout::SequenceScores { joint, marginal }
+}
+
+#[test]
+fn scale_fitted_bound_is_the_maximum_over_scales() {
+    use mutinf_models::readout::scale_fitted_bound;
+    let mut rng = StdRng::seed_from_u64(50);
+    for case in 0..40 {
+        let lean = [-0.3f32, 0.0, 0.05, 0.3, 1.0, 3.0][case % 6];
+        let folds: Vec<_> = (0..2).map(|_| random_scores(&mut rng, 40, 3, lean)).collect();
+        let max_scale = [4.0, 1.0, 0.5][case % 3];
+        let fit = scale_fitted_bound(&folds, max_scale);
+        // Brute force over a fine grid of scales in [0, max_scale].
+        let best = (0..=8000).map(|i| scaled_dv(&folds, max_scale * i as f64 / 8000.0)).fold(f64::NEG_INFINITY, f64::max);
+        assert!(fit.value >= best - 1e-9, "case {case}: {} below the grid's {best}", fit.value);
+        assert!(fit.value <= best + 1e-6, "case {case}: {} above the grid's {best}", fit.value);
+        assert!((0.0..=max_scale).contains(&fit.scale));
+        assert!((scaled_dv(&folds, fit.scale) - fit.value).abs() < 1e-9);
+        // Never negative (λ = 0 reads 0), never below the unscaled bound when λ = 1 is allowed.
+        assert!(fit.value >= 0.0);
+        if max_scale >= 1.0 {
+            assert!(fit.value >= scaled_dv(&folds, 1.0) - 1e-12);
+        }
+    }
+    // A table that does not lean toward the joint at all is flattened to nothing.
+    let flat = mutinf_models::readout::SequenceScores { joint: vec![0.5; 8], marginal: vec![0.5; 16] };
+    assert_eq!(scale_fitted_bound(&[flat], 4.0).value, 0.0);
+}
+
+#[test]
+fn scale_fitted_readout_keeps_the_trained_folds_and_never_reads_less() {
+    use mutinf_models::Readout;
+    let d = device();
+    d.seed(9);
+    let net = tiny().init(&d).unwrap();
+    let pairs: Vec<(Vec<f64>, Vec<f64>)> = (0..6).map(|i| correlated(150, 0.3 * i as f64 - 0.6, 60 + i)).collect();
+    let refs: Vec<(&[f64], &[f64])> = pairs.iter().map(|(x, y)| (&x[..], &y[..])).collect();
+    let trained = net.estimate_batch(&refs, 3).unwrap();
+    let fitted_net = net.clone().with_readout(Readout::ScaleFitted);
+    let fitted = fitted_net.estimate_batch(&refs, 3).unwrap();
+    for (t, f) in trained.iter().zip(&fitted) {
+        // λ = 1 is the trained readout (host vs device arithmetic differ by float rounding).
+        assert!(*f >= t - 1e-5 && *f >= 0.0, "scale-fitted {f} vs trained {t}");
+    }
+    // Same value one pair at a time and with lanes that split a pair's folds over passes.
+    for lanes in [1, 2, 8] {
+        let net = fitted_net.clone().with_lanes(lanes);
+        for ((x, y), f) in pairs.iter().zip(&fitted) {
+            let single = net.estimate(x, y, 3).unwrap();
+            assert!((single - f).abs() < 1e-6, "{lanes} lanes: {single} vs {f}");
+        }
+    }
+    // With λ capped at 1 the host-side bound of the scores is the device's bound.
+    use mutinf_models::readout::{SequenceScores, scale_fitted_bound};
+    let seqs: Vec<CopulaSequence> = refs.iter().map(|(x, y)| CopulaSequence::from_samples(x, y).unwrap()).collect();
+    let batch = prepare_batch(&seqs, net.config(), Fold::FirstToSecond, 3).unwrap();
+    let (joint, marginal) = net.scores(&batch, &d);
+    let bounds = dv_bound(joint.clone(), marginal.clone()).into_data().try_to_vec::<f32>().unwrap();
+    let [b, n] = joint.dims();
+    let joint = joint.into_data().try_to_vec::<f32>().unwrap();
+    let marginal = marginal.into_data().try_to_vec::<f32>().unwrap();
+    let r = marginal.len() / b;
+    for i in 0..b {
+        let s = SequenceScores { joint: joint[i * n..(i + 1) * n].to_vec(), marginal: marginal[i * r..(i + 1) * r].to_vec() };
+        let host = scaled_dv(std::slice::from_ref(&s), 1.0);
+        assert!((host - f64::from(bounds[i])).abs() < 1e-5, "host {host} vs device {}", bounds[i]);
+        let capped = scale_fitted_bound(&[s], 1.0);
+        assert!(capped.value >= host - 1e-12);
+    }
 }

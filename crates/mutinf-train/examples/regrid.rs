@@ -10,7 +10,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 use burn::tensor::Device;
-use mutinf_models::{load_checkpoint, load_weights};
+use mutinf_models::{Readout, load_checkpoint, load_weights};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -28,7 +28,7 @@ fn main() {
     let mut abs = Vec::new();
     for rho in [-0.9, -0.7, -0.5, -0.3, 0.0, 0.3, 0.5, 0.7, 0.9] {
         let seqs = mutinf_train::gaussian_sequences(rho, n, repeats, &mut rng).unwrap();
-        let est = net.estimate_sequences(&seqs, 7).unwrap();
+        let est = net.estimate_sequences_with(&seqs, 7, Readout::Trained).unwrap();
         let truth = -0.5 * (1.0f64 - rho * rho).ln();
         let mean = est.iter().sum::<f64>() / est.len() as f64;
         abs.extend(est.iter().map(|e| (e - truth).abs()));

@@ -2,7 +2,7 @@
 
 use mutinf_gmm::MonteCarloOptions;
 use mutinf_gmm::families::order_triplet;
-use mutinf_models::{CopulaSequence, Fold, InfoNet, prepare_batch};
+use mutinf_models::{CopulaSequence, Fold, InfoNet, Readout, prepare_batch};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
@@ -109,10 +109,11 @@ impl ValidationSet {
     pub fn evaluate(&self, model: &InfoNet, step: u64) -> Result<ValidationReport, TrainError> {
         let start = std::time::Instant::now();
         let seed = stream_seed(self.config.seed, TAG_ESTIMATE, 0);
-        // `estimate_sequences` sizes its own passes (MAX_TENSOR_ELEMENTS) and gives every
-        // sequence the same seed, so whole sets go in at once.
+        // `estimate_sequences_with` sizes its own passes (MAX_TENSOR_ELEMENTS) and gives every
+        // sequence the same seed, so whole sets go in at once. The trained readout: validation
+        // tracks the bound training maximises, comparable across a run's steps.
         let estimate = |seqs: &[CopulaSequence]| -> Result<Vec<f64>, TrainError> {
-            model.estimate_sequences(seqs, seed).map_err(|e| TrainError::Model(e.to_string()))
+            model.estimate_sequences_with(seqs, seed, Readout::Trained).map_err(|e| TrainError::Model(e.to_string()))
         };
         let mut gauss = Vec::new();
         let mut abs_errors = Vec::new();

@@ -34,6 +34,12 @@ pub struct BenchArgs {
     /// `embedded:infonet-small` (the default) or `embedded:infonet-fast` (16 x 16 table, ~1.5x faster, a little less accurate).
     #[arg(long)]
     pub checkpoint: Option<PathBuf>,
+    /// How InfoNet reads MI off its table: `scale-fitted` (the held-out bound with the table's
+    /// scale fitted per estimate: never below zero, right at small N) or `trained` (the bound as
+    /// trained, plus the checkpoint's calibration). Default: scale-fitted, or trained for a
+    /// checkpoint that carries a calibration.
+    #[arg(long, value_enum)]
+    pub readout: Option<crate::infonet::ReadoutChoice>,
     /// Samples per data set (gaussian, gmm-levels, order, transforms) [default: 2000; quick transforms 1000].
     #[arg(long)]
     pub n: Option<usize>,
@@ -104,7 +110,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     let device = select(args.device, CpuBackend::Flex)?;
     let wants_infonet = methods.as_ref().is_none_or(|m| m.contains(&Method::InfoNet));
     let loaded = if wants_infonet {
-        Some(crate::infonet::load_infonet_with_metadata(args.checkpoint.as_deref(), &device, inference_lanes(args.device))?)
+        Some(crate::infonet::load_infonet_with_metadata(args.checkpoint.as_deref(), &device, inference_lanes(args.device), args.readout)?)
     } else {
         None
     };

@@ -55,7 +55,7 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     }
     let matrix = if args.method.method == Method::Infonet {
         let device = select(args.method.device, CpuBackend::Flex)?;
-        let net = crate::infonet::load_infonet(args.method.checkpoint.as_deref(), &device, inference_lanes(args.method.device))?;
+        let net = crate::infonet::load_infonet(args.method.checkpoint.as_deref(), &device, inference_lanes(args.method.device), args.method.readout)?;
         infonet_matrix(&table, &net, args.seed, args.pairs_per_pass)?
     } else {
         let estimator = build_estimator(&args.method, args.seed, false)?;

@@ -70,6 +70,12 @@ pub struct MethodArgs {
     /// `embedded:infonet-small` (the default) or `embedded:infonet-fast` (16 x 16 table, ~1.5x faster, a little less accurate).
     #[arg(long)]
     pub checkpoint: Option<std::path::PathBuf>,
+    /// How InfoNet reads MI off its table: `scale-fitted` (the held-out bound with the table's
+    /// scale fitted per estimate: never below zero, right at small N) or `trained` (the bound as
+    /// trained, plus the checkpoint's calibration). Default: scale-fitted, or trained for a
+    /// checkpoint that carries a calibration.
+    #[arg(long, value_enum)]
+    pub readout: Option<crate::infonet::ReadoutChoice>,
     /// Random projections for sliced MI when X or Y has several columns (infonet).
     #[arg(long, default_value_t = mutinf_core::slicing::DEFAULT_SLICES)]
     pub sliced: usize,
@@ -117,7 +123,7 @@ pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::
                 anyhow::bail!("--sliced 0: use at least one projection (default {})", mutinf_core::slicing::DEFAULT_SLICES);
             }
             let device = select(args.device, CpuBackend::Flex)?;
-            let net = crate::infonet::load_infonet(args.checkpoint.as_deref(), &device, inference_lanes(args.device))?;
+            let net = crate::infonet::load_infonet(args.checkpoint.as_deref(), &device, inference_lanes(args.device), args.readout)?;
             let mut estimator = InfoNetEstimator::new(net);
             estimator.seed = seed;
             estimator.slices = args.sliced;
