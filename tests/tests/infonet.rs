@@ -153,6 +153,11 @@ fn sizes_from_200_to_5000_all_work() {
         let json = estimate(&[file.to_str().unwrap()]);
         assert_eq!(json["n"].as_u64(), Some(n as u64));
         assert!((mi(&json) - truth).abs() < 0.12, "N={n}: {} vs {truth}", mi(&json));
+        // The text output warns about small samples, and only there.
+        let out = run(["estimate", file.to_str().unwrap()]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(text.contains("reads dependence low"), n < 500, "N={n}: {text}");
     }
 }
 
