@@ -63,7 +63,7 @@ impl InfoNetConfig {
         if self.latents == 0 {
             return bad("latents", self.latents.to_string(), "needs at least 1 latent");
         }
-        if self.d_model == 0 || self.heads == 0 || self.d_model % self.heads != 0 {
+        if self.d_model == 0 || self.heads == 0 || !self.d_model.is_multiple_of(self.heads) {
             return bad(
                 "d_model",
                 format!("{} with heads = {}", self.d_model, self.heads),

@@ -210,7 +210,7 @@ fn main() {
             let value = -0.5 * (1.0f64 - rho * rho).ln();
             let gmm = GaussianMixture::bivariate_gaussian(rho).expect("valid rho");
             let truth = TrueMi { value, std_error: 0.0, samples: 0, analytic: true };
-            (0..per_level.min(4)).map(move |draw| LevelledGmm { level: rho, gmm: gmm.clone(), truth: truth.clone(), draw })
+            (0..per_level.min(4)).map(move |draw| LevelledGmm { level: rho, gmm: gmm.clone(), truth, draw })
         })
         .collect();
     report("bivariate Gaussians (level = rho)", &gauss, &net, iterations);

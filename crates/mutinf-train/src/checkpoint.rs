@@ -142,7 +142,7 @@ impl RunDir {
     /// Creates a new run folder (refusing one that already holds checkpoints) and saves the config.
     pub fn create(root: &Path, config: &TrainConfig) -> Result<Self, TrainError> {
         let run = Self { root: root.to_path_buf() };
-        if run.checkpoints()?.first().is_some() {
+        if !run.checkpoints()?.is_empty() {
             return Err(TrainError::Config(format!(
                 "{} already holds a run; continue it with --resume {} or choose another --out",
                 root.display(),

@@ -67,6 +67,6 @@ fn committed_checkpoint_rejects_a_different_config() {
     let path = workspace_path("checkpoints/infonet-small.safetensors");
     let config = TrainConfig::load(&workspace_path("configs/infonet-small.toml")).unwrap();
     let other = InfoNetConfig { grid: config.model.grid * 2, ..config.model.clone() };
-    let err = load_checkpoint_expecting(&path, &other, &Device::flex()).err().expect("a different grid must not load");
+    let err = load_checkpoint_expecting(&path, &other, &Device::flex()).expect_err("a different grid must not load");
     assert!(err.to_string().contains("grid") || err.to_string().contains("config"), "{err}");
 }
