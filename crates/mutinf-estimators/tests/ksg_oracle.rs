@@ -115,3 +115,58 @@ fn one_d_edge_cases_match_brute_force() {
         }
     }
 }
+
+/// Discrete X and Y with a known MI: X uniform on {0, 1, 2}; Y = X with probability `keep`,
+/// else uniform on {0, 1, 2}. Returns the data and I(X; Y).
+fn discrete_pair(n: usize, keep: f64, seed: u64) -> (PairedSamples, f64) {
+    use rand::Rng;
+    let mut r = rng(seed);
+    let x: Vec<f64> = (0..n).map(|_| r.random_range(0..3) as f64).collect();
+    let y: Vec<f64> = x.iter().map(|&v| if r.random::<f64>() < keep { v } else { r.random_range(0..3) as f64 }).collect();
+    let same = keep + (1.0 - keep) / 3.0;
+    let other = (1.0 - keep) / 3.0;
+    let h_y_given_x = -(same * same.ln() + if other > 0.0 { 2.0 * other * other.ln() } else { 0.0 });
+    (PairedSamples::from_columns(&x, &y).unwrap(), 3f64.ln() - h_y_given_x)
+}
+
+#[test]
+fn discrete_data_read_their_mi_not_log_n() {
+    // Plain KSG reads ~ψ(k) + ψ(N) − 2ψ(1) ≈ 9.7 nats here (algorithm 1) and ~−4.8
+    // (algorithm 2); the tie rule gives the plug-in MI up to O(1/N).
+    for (keep, seed) in [(0.0, 70), (0.5, 71), (0.8, 72)] {
+        let (data, truth) = discrete_pair(4000, keep, seed);
+        for alg in ALGS {
+            for k in [1, 3, 5] {
+                let est = KsgParams::new().k(k).algorithm(alg).check().unwrap().estimate(&data).unwrap();
+                assert!((est.mi - truth).abs() < 0.02, "keep {keep} {alg:?} k={k}: {} vs {truth}", est.mi);
+                assert_eq!(est.params.get("tied_points").and_then(|v| v.as_u64()), Some(4000));
+            }
+        }
+    }
+    // Continuous data have no tied points and say nothing about them.
+    let est = KsgParams::new().check().unwrap().estimate(&gaussian_pair(500, 0.5, 73)).unwrap();
+    assert!(!est.params.contains_key("tied_points"));
+}
+
+#[test]
+fn a_partly_discrete_mixture_matches_brute_force() {
+    // Half the rows sit on a few exact values (ε = 0 for them), half are continuous.
+    use rand::Rng;
+    let mut r = rng(74);
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for i in 0..500 {
+        if i % 2 == 0 {
+            let v = r.random_range(0..4) as f64;
+            x.push(v);
+            y.push(if r.random::<f64>() < 0.7 { v } else { r.random_range(0..4) as f64 });
+        } else {
+            let v: f64 = r.random::<f64>() * 4.0;
+            x.push(v);
+            y.push(v + r.random::<f64>());
+        }
+    }
+    let data = PairedSamples::from_columns(&x, &y).unwrap();
+    for k in [1, 3, 6] {
+        check_against_oracle(&data, k, "half discrete");
+    }
+}

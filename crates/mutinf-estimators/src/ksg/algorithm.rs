@@ -6,6 +6,7 @@ use mutinf_core::{Estimator, MiEstimate, MutinfError, PairedSamples, Result};
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
+use super::ties::tie_correction;
 use super::{Ksg, KsgAlgorithm};
 use crate::neighbours::{KdTree, Metric, SortedValues};
 use crate::neighbours::kdtree_internal::KBest;
@@ -22,26 +23,43 @@ impl Estimator for Ksg {
 
     fn estimate(&self, data: &PairedSamples) -> Result<MiEstimate> {
         let start = Instant::now();
-        let mi = if self.standardize {
+        let (mi, tied_points) = if self.standardize {
             let (x, y) = (scale_columns(data.x()), scale_columns(data.y()));
-            ksg_mi(x.view(), y.view(), self.k, self.algorithm, self.parallel)?
+            ksg_mi_with_ties(x.view(), y.view(), self.k, self.algorithm, self.parallel)?
         } else {
-            ksg_mi(data.x(), data.y(), self.k, self.algorithm, self.parallel)?
+            ksg_mi_with_ties(data.x(), data.y(), self.k, self.algorithm, self.parallel)?
         };
-        Ok(MiEstimate::new(self.method(), mi, data.n())
+        let mut estimate = MiEstimate::new(self.method(), mi, data.n())
             .with_seconds(start.elapsed().as_secs_f64())
             .with_param("k", self.k)
             .with_param("algorithm", if self.algorithm == KsgAlgorithm::One { 1 } else { 2 })
             .with_param("standardize", self.standardize)
-            .with_param("metric", "max-norm"))
+            .with_param("metric", "max-norm");
+        if tied_points > 0 {
+            // Said only when it happened: these points were read with the tie rule (see `ties`).
+            estimate = estimate.with_param("tied_points", tied_points);
+        }
+        Ok(estimate)
     }
 }
 
 /// KSG MI in nats of X (N x dx) and Y (N x dy) *as given* (no scaling): the numerical core
-/// behind [`Ksg`]. Exposed for benchmarks and for callers that scale themselves.
+/// behind [`Ksg`]. Exposed for benchmarks and for callers that scale themselves. Points with k
+/// or more exact copies are read with the tie rule (see the module docs).
 ///
 /// Errors when N ≤ k (there is no k-th neighbour) or when X and Y differ in length.
 pub fn ksg_mi(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>, k: usize, algorithm: KsgAlgorithm, parallel: bool) -> Result<f64> {
+    Ok(ksg_mi_with_ties(x, y, k, algorithm, parallel)?.0)
+}
+
+/// [`ksg_mi`] and the number of points read with the tie rule.
+fn ksg_mi_with_ties(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    k: usize,
+    algorithm: KsgAlgorithm,
+    parallel: bool,
+) -> Result<(f64, usize)> {
     let n = x.nrows();
     if y.nrows() != n {
         return Err(MutinfError::LengthMismatch { x_rows: n, y_rows: y.nrows() });
@@ -65,7 +83,8 @@ pub fn ksg_mi(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>, k: usize, algorith
     } else {
         counts_tree(x, y, k, algorithm, parallel)
     };
-    Ok(combine(&counts, n, k, algorithm))
+    let ties = tie_correction(x, y, k, algorithm);
+    Ok((combine(&counts, n, k, algorithm) + ties.shift, ties.tied_points))
 }
 
 /// The KSG formula from per-point marginal counts (summed in a fixed order, so the result
@@ -501,5 +520,5 @@ fn marginal_counts<const CLOSED: bool>(
 #[doc(hidden)]
 pub fn ksg_mi_tree(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>, k: usize, algorithm: KsgAlgorithm, parallel: bool) -> f64 {
     let counts = counts_tree(x, y, k, algorithm, parallel && x.nrows() >= PARALLEL_MIN_N);
-    combine(&counts, x.nrows(), k, algorithm)
+    combine(&counts, x.nrows(), k, algorithm) + tie_correction(x, y, k, algorithm).shift
 }

@@ -13,11 +13,14 @@
 //!
 //! **Ties.** Algorithm 1 depends only on the k-th smallest joint distance (a value: whichever
 //! equidistant point is "the" k-th does not matter) and on strict counts, so it is fully
-//! determined by the data. If k or more other points coincide with point i, ε_i = 0 and
-//! n_x = n_y = 0. Algorithm 2 depends on *which* k points are nearest: equidistant candidates
-//! are ranked by row index (lower row first), both in the fast path and in the brute-force
-//! oracle of the tests. Heavily tied data (discrete values) bias KSG; add noise or use a
-//! discrete estimator.
+//! determined by the data. Algorithm 2 depends on *which* k points are nearest: equidistant
+//! candidates are ranked by row index (lower row first), both in the fast path and in the
+//! brute-force oracle of the tests. If k or more other points coincide with point i, ε_i = 0
+//! and plain KSG breaks down (discrete data read ~10 nats with algorithm 1); such points are
+//! read as in Gao et al. (NeurIPS 2017): k is replaced by the number of copies and the marginal
+//! counts include the copies, which gives the plug-in MI for discrete data and leaves
+//! continuous data untouched. The estimate's `tied_points` parameter says how many points that
+//! concerned.
 //!
 //! **Scaling.** KSG is not scale-invariant (the max-norm mixes coordinates). By default every
 //! column is divided by its standard deviation as scikit-learn does (`standardize(true)`), so
@@ -41,6 +44,7 @@
 
 mod algorithm;
 mod hyperparams;
+mod ties;
 
 pub use algorithm::ksg_mi;
 #[doc(hidden)]

@@ -69,7 +69,9 @@ pub fn gaussian_mi(rho: f64) -> f64 {
 }
 
 /// The O(N²) KSG oracle: for every point, all N-1 joint max-norm distances sorted by
-/// (distance, row); counts by a full scan. Sums in row order.
+/// (distance, row); counts by a full scan. Sums in row order. A point whose k-th distance is 0
+/// (k or more exact copies) follows Gao et al. (2017): k becomes its number of copies and its
+/// marginal counts take the points at distance ≤ 0.
 pub fn ksg_brute_force(x: ArrayView2<f64>, y: ArrayView2<f64>, k: usize, algorithm: KsgAlgorithm) -> f64 {
     let n = x.nrows();
     let row = |a: ArrayView2<f64>, i: usize| a.row(i).to_vec();
@@ -83,6 +85,18 @@ pub fn ksg_brute_force(x: ArrayView2<f64>, y: ArrayView2<f64>, k: usize, algorit
             .map(|j| (m.distance(&xs[i], &xs[j]).max(m.distance(&ys[i], &ys[j])), j))
             .collect();
         d.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        if d[k - 1].0 == 0.0 {
+            let copies = d.iter().filter(|e| e.0 == 0.0).count() as f64;
+            let nx = (0..n).filter(|&j| j != i && m.distance(&xs[i], &xs[j]) <= 0.0).count() as f64;
+            let ny = (0..n).filter(|&j| j != i && m.distance(&ys[i], &ys[j]) <= 0.0).count() as f64;
+            let (kf, plain_k) = (k as f64, digamma(k as f64));
+            // `base` below adds ψ(k) (− 1/k) for every point: swap in the copies' terms.
+            sum -= match algorithm {
+                KsgAlgorithm::One => digamma(copies) - plain_k - digamma(nx + 1.0) - digamma(ny + 1.0),
+                KsgAlgorithm::Two => digamma(copies) - 1.0 / copies - plain_k + 1.0 / kf - digamma(nx) - digamma(ny),
+            };
+            continue;
+        }
         match algorithm {
             KsgAlgorithm::One => {
                 let eps = d[k - 1].0;
