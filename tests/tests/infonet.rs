@@ -119,6 +119,31 @@ fn small_independent_samples_read_near_zero_and_never_below() {
 }
 
 #[test]
+fn discrete_columns_get_a_note_and_ksg_reads_them() {
+    // X uniform on {0, 1, 2}; Y = X with probability 0.8, else uniform: I = 0.6135 nats.
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = StdRng::seed_from_u64(80);
+    let x: Vec<f64> = (0..2000).map(|_| rand::Rng::random_range(&mut rng, 0..3) as f64).collect();
+    let y: Vec<f64> = x
+        .iter()
+        .map(|&v| if rand::Rng::random::<f64>(&mut rng) < 0.8 { v } else { rand::Rng::random_range(&mut rng, 0..3) as f64 })
+        .collect();
+    let path = dir.path().join("discrete.csv");
+    write_csv(&path, &["X0", "Y0"], &[x, y]);
+    let f = path.to_str().unwrap();
+    let out = run(["estimate", f]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("X has 3 distinct values") && text.contains("Y has 3 distinct values"), "{text}");
+    let ksg = estimate(&[f, "--method", "ksg"]);
+    assert!((mi(&ksg) - 0.6135).abs() < 0.03, "{ksg}");
+    // Continuous columns get no such note.
+    let (g, _) = generate(dir.path(), "g.csv", &["gaussian", "--rho", "0.5", "--n", "1000", "--seed", "81"]);
+    let out = run(["estimate", g.to_str().unwrap()]);
+    assert!(!String::from_utf8(out.stdout).unwrap().contains("distinct values"));
+}
+
+#[test]
 fn monotone_maps_of_a_margin_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (file, _) = generate(dir.path(), "g.csv", &["gaussian", "--rho", "0.6", "--n", "1500", "--seed", "34"]);

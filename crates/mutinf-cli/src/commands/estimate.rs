@@ -80,6 +80,19 @@ pub fn run(args: EstimateArgs) -> anyhow::Result<()> {
                     estimate.n
                 );
             }
+            if estimate.method == "infonet" {
+                for (name, column) in [("X", data.x()), ("Y", data.y())] {
+                    let distinct = distinct_values(column.column(0).iter().copied());
+                    if distinct * 2 < data.n() {
+                        text += &format!(
+                            "note: {name} has {distinct} distinct values in {} rows: InfoNet is trained on continuous \
+                             data and reads heavily tied columns low; --method ksg handles ties (Gao et al. 2017), \
+                             --method hist suits discrete columns\n",
+                            data.n()
+                        );
+                    }
+                }
+            }
             if let Some(b) = &baseline {
                 text += &format!("shuffled Y ({} times): {}\n", args.shuffle, text_line(b));
             }
@@ -94,6 +107,14 @@ pub fn run(args: EstimateArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// How many different values a column holds (−0.0 and 0.0 count as one).
+fn distinct_values(values: impl Iterator<Item = f64>) -> usize {
+    let mut v: Vec<f64> = values.map(|x| x + 0.0).collect();
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    v.len()
 }
 
 /// `I(X;Y) = 0.4133 nats (0.5963 bits)  ksg k=3  N=2000  0.6 ms`, plus uncertainty if any.
