@@ -99,6 +99,7 @@ fn timing_quick() {
         }
     }
     assert!(stdout.contains("InfoNet checkpoint: embedded:infonet-small"), "{stdout}");
+    assert!(stdout.contains("readout ScaleFitted"), "the default readout is recorded: {stdout}");
 }
 
 #[test]

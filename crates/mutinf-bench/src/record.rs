@@ -20,6 +20,8 @@ pub struct CheckpointInfo {
     pub order_accuracy: Option<f64>,
     /// The network configuration (JSON, `mutinf.infonet_config`).
     pub config: Option<String>,
+    /// How the estimates read the bound (e.g. `ScaleFitted`, `Trained`), when known.
+    pub readout: Option<String>,
 }
 
 impl CheckpointInfo {
@@ -33,6 +35,7 @@ impl CheckpointInfo {
             gauss_mae: validation.as_ref().and_then(|v| v.get("gauss_mae")).and_then(|v| v.as_f64()),
             order_accuracy: validation.as_ref().and_then(|v| v.get("order_accuracy")).and_then(|v| v.as_f64()),
             config: metadata.get("mutinf.infonet_config").cloned(),
+            readout: None,
         }
     }
 }
@@ -93,7 +96,12 @@ impl RunRecord {
             let step = c.step.map_or("?".into(), |s| s.to_string());
             let mae = c.gauss_mae.map_or("?".into(), |v| format!("{v:.4}"));
             let order = c.order_accuracy.map_or("?".into(), |v| format!("{:.1}%", 100.0 * v));
-            let _ = writeln!(s, "- InfoNet checkpoint: {} (step {step}, validation Gaussian MAE {mae}, order accuracy {order})", c.source);
+            let readout = c.readout.as_ref().map_or(String::new(), |r| format!("; readout {r}"));
+            let _ = writeln!(
+                s,
+                "- InfoNet checkpoint: {} (step {step}, validation Gaussian MAE {mae}, order accuracy {order}){readout}",
+                c.source
+            );
         }
         let _ = writeln!(s, "- seed: {}{}", self.seed, if self.quick { " (--quick sizes)" } else { "" });
         s

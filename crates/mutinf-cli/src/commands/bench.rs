@@ -118,7 +118,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
     let mut record = RunRecord::new(command, profile, format!("{device:?}"), args.seed, args.quick);
     record.versions.insert("mutinf".into(), env!("CARGO_PKG_VERSION").into());
-    record.checkpoint = loaded.as_ref().map(|l| CheckpointInfo::from_metadata(l.origin.clone(), &l.metadata));
+    record.checkpoint = loaded.as_ref().map(|l| CheckpointInfo {
+        readout: Some(format!("{:?}", l.net.readout())),
+        ..CheckpointInfo::from_metadata(l.origin.clone(), &l.metadata)
+    });
     let bench = Bench {
         infonet: loaded.as_ref().map(|l| &l.net),
         device,
