@@ -267,7 +267,8 @@ impl InfoNet {
 
     /// Sets how [`estimate`](Self::estimate), [`estimate_batch`](Self::estimate_batch) and
     /// [`estimate_sequences`](Self::estimate_sequences) read the bound (default
-    /// [`Readout::Trained`](crate::Readout::Trained)).
+    /// [`Readout::ScaleFitted`](crate::Readout::ScaleFitted), or
+    /// [`Readout::Trained`](crate::Readout::Trained) for a calibrated network).
     ///
     /// ```
     /// use mutinf_models::{InfoNetConfig, Readout};

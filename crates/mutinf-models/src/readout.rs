@@ -214,7 +214,7 @@ fn scaled_bound(folds: &[SequenceScores], lambda: f64) -> (f64, f64, f64) {
         let joint_mean = fold.joint.iter().map(|&t| f64::from(t)).sum::<f64>() / n as f64;
         value += lambda * joint_mean;
         slope += joint_mean;
-        let blocks = fold.marginal.chunks(n).count();
+        let r = (fold.marginal.len() / n) as f64;
         for block in fold.marginal.chunks(n) {
             // log mean exp(λ m), stabilised by its largest term; with weights w ∝ exp(λ m) the
             // derivatives are the weighted mean and (minus) the weighted variance of m.
@@ -228,7 +228,6 @@ fn scaled_bound(folds: &[SequenceScores], lambda: f64) -> (f64, f64, f64) {
                 wmm += w * m * m;
             }
             let mean = wm / w_sum;
-            let r = blocks as f64;
             value -= ((w_sum / n as f64).ln() + top) / r;
             slope -= mean / r;
             curvature -= (wmm / w_sum - mean * mean).max(0.0) / r;

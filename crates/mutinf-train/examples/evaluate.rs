@@ -1,5 +1,6 @@
 // Evaluates an InfoNet checkpoint on bivariate Gaussians: the estimate (`InfoNet::estimate`,
-// cross-fitted halves for a holdout-trained network), the same network read in-sample
+// the network's default readout: cross-fitted halves for a holdout-trained network, table
+// scale fitted per estimate), the same network read in-sample
 // (table predicted from and scored on all samples), and the time per estimate.
 //
 //   cargo run --release -p mutinf-train --example evaluate -- runs/infonet-small/best.safetensors 2000 8

@@ -2,6 +2,7 @@
 
 use clap::{Args, ValueEnum};
 use mutinf_core::MiEstimate;
+use mutinf_estimators::entropy::distinct_values;
 use serde_json::json;
 
 use super::data::DataArgs;
@@ -72,17 +73,17 @@ pub fn run(args: EstimateArgs) -> anyhow::Result<()> {
                     data.dy()
                 );
             }
-            if estimate.method == "infonet" && estimate.n < INFONET_SMALL_N {
-                text += &format!(
-                    "note: N = {}: below N ≈ {INFONET_SMALL_N} InfoNet reads dependence low (Gaussians at N = 200: \
-                     ρ = 0.9 reads 0.70 for 0.83 nats on average; independent data still ≈ 0); --method ksg is \
-                     unbiased there, though noisier\n",
-                    estimate.n
-                );
-            }
             if estimate.method == "infonet" {
+                if estimate.n < INFONET_SMALL_N {
+                    text += &format!(
+                        "note: N = {}: below N ≈ {INFONET_SMALL_N} InfoNet reads dependence low (Gaussians at N = 200: \
+                         ρ = 0.9 reads 0.70 for 0.83 nats on average; independent data still ≈ 0); --method ksg is \
+                         unbiased there, though noisier\n",
+                        estimate.n
+                    );
+                }
                 for (name, column) in [("X", data.x()), ("Y", data.y())] {
-                    let distinct = distinct_values(column.column(0).iter().copied());
+                    let distinct = distinct_values(&column.column(0).to_vec());
                     if distinct * 2 < data.n() {
                         text += &format!(
                             "note: {name} has {distinct} distinct values in {} rows: InfoNet is trained on continuous \
@@ -107,14 +108,6 @@ pub fn run(args: EstimateArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// How many different values a column holds (−0.0 and 0.0 count as one).
-fn distinct_values(values: impl Iterator<Item = f64>) -> usize {
-    let mut v: Vec<f64> = values.map(|x| x + 0.0).collect();
-    v.sort_by(f64::total_cmp);
-    v.dedup();
-    v.len()
 }
 
 /// `I(X;Y) = 0.4133 nats (0.5963 bits)  ksg k=3  N=2000  0.6 ms`, plus uncertainty if any.

@@ -42,9 +42,21 @@ fn multiplicities(keys: &[Vec<u64>]) -> HashMap<&[u64], usize> {
     counts
 }
 
+/// Whether some value occurs more than `k` times in `column`. A joint point with k copies needs
+/// its first x coordinate repeated that often, so continuous data are cleared by one sort of
+/// plain numbers instead of hashing every row (KSG's hot path).
+fn some_value_repeats(column: impl Iterator<Item = f64>, k: usize) -> bool {
+    let mut bits: Vec<u64> = column.map(|v| (v + 0.0).to_bits()).collect();
+    bits.sort_unstable();
+    bits.chunk_by(|a, b| a == b).any(|run| run.len() > k)
+}
+
 /// The tie correction of KSG (`algorithm`, `k`) on X (N x dx) and Y (N x dy), as given.
 pub(crate) fn tie_correction(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>, k: usize, algorithm: KsgAlgorithm) -> TieCorrection {
     let n = x.nrows();
+    if x.ncols() == 0 || !some_value_repeats(x.column(0).iter().copied(), k) {
+        return TieCorrection { tied_points: 0, shift: 0.0 };
+    }
     let joint: Vec<Vec<u64>> =
         (0..n).map(|i| key(x.row(i).iter().chain(y.row(i).iter()).copied())).collect();
     let joint_counts = multiplicities(&joint);
