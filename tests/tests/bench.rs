@@ -98,8 +98,12 @@ fn timing_quick() {
             assert!(s > 0.0 && s < 30.0, "{} {c}: {s} s", t.rows[r][0]);
         }
     }
+    assert!(stdout.contains("InfoNet checkpoint: embedded:infonet-gt"), "{stdout}");
+    assert!(stdout.contains("readout Regression"), "the default readout is recorded: {stdout}");
+    // The table readout is recorded when asked for.
+    let (_, stdout) = quick("timing", &["--methods", "infonet", "--readout", "scale-fitted", "--sizes", "200"]);
     assert!(stdout.contains("InfoNet checkpoint: embedded:infonet-small"), "{stdout}");
-    assert!(stdout.contains("readout ScaleFitted"), "the default readout is recorded: {stdout}");
+    assert!(stdout.contains("readout ScaleFitted"), "{stdout}");
 }
 
 #[test]
@@ -117,8 +121,18 @@ fn gaussian_quick() {
     let s = Csv::read(&dir.path().join("gaussian-summary.csv"));
     assert_eq!(
         s.header,
-        ["method", "mean |error|", "max |error|", "bias", "RMSE", "mean |error| − KSG's (± s.e.)", "s / estimate"]
+        ["method", "mean |error|", "max |error|", "bias", "RMSE", "mean |error| − KSG's (± s.e.)", "90% CI coverage", "s / estimate"]
     );
+    // Only the regression readout has intervals: a share for InfoNet, "—" for the others.
+    for row in 0..s.rows.len() {
+        let cell = &s.rows[row][6];
+        if s.rows[row][0] == "infonet" {
+            let share: f64 = cell.trim_end_matches(" %").parse().unwrap_or_else(|_| panic!("{cell}"));
+            assert!((0.0..=100.0).contains(&share), "{cell}");
+        } else {
+            assert_eq!(cell, "—");
+        }
+    }
     assert_eq!(s.rows.len(), 4);
     // The paired difference to KSG is the difference of the two mean |error| columns.
     let ksg_row = s.rows.iter().position(|r| r[0] == "ksg").unwrap();

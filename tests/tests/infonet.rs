@@ -53,14 +53,22 @@ fn default_method_is_the_embedded_infonet_and_matches_the_file() {
     let json = estimate(&[f]);
     assert_eq!(json["method"], "infonet", "{json}");
     assert!((mi(&json) - truth).abs() < 0.1, "rho 0.9: {} vs {truth}", mi(&json));
-    // The same checkpoint from its file gives the same number.
-    let path = workspace("checkpoints/infonet-small.safetensors");
+    // The default is the regression readout of the embedded infonet-gt; its file gives the same.
+    assert_eq!(json["params"]["readout"], "regression", "{json}");
+    let path = workspace("checkpoints/infonet-gt.safetensors");
     let from_file = estimate(&[f, "--checkpoint", path.to_str().unwrap()]);
     assert_eq!(mi(&from_file), mi(&json));
+    // It has no randomness: every seed gives the same number.
+    assert_eq!(mi(&estimate(&[f, "--seed", "9"])), mi(&json));
+    // The table network: the same checkpoint from its file gives the same number.
+    let table = estimate(&[f, "--checkpoint", "embedded:infonet-small"]);
+    let path = workspace("checkpoints/infonet-small.safetensors");
+    let from_file = estimate(&[f, "--checkpoint", path.to_str().unwrap()]);
+    assert_eq!(mi(&from_file), mi(&table));
     // Deterministic by default; another seed moves it only by permutation noise.
-    assert_eq!(mi(&estimate(&[f])), mi(&json));
-    let other = mi(&estimate(&[f, "--seed", "9"]));
-    assert!((other - mi(&json)).abs() < 0.03, "{other} vs {}", mi(&json));
+    assert_eq!(mi(&estimate(&[f, "--checkpoint", "embedded:infonet-small"])), mi(&table));
+    let other = mi(&estimate(&[f, "--checkpoint", "embedded:infonet-small", "--seed", "9"]));
+    assert!((other - mi(&table)).abs() < 0.03, "{other} vs {}", mi(&table));
     // Works from any directory (the model is inside the binary).
     let out = mutinf_e2e::mutinf(["estimate", f]).current_dir(dir.path()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -73,13 +81,18 @@ fn built_in_checkpoints_are_chosen_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let (file, _) = generate(dir.path(), "g.csv", &["gaussian", "--rho", "0.7", "--n", "1000", "--seed", "32"]);
     let f = file.to_str().unwrap();
-    // The default is embedded:infonet-small, by name or by omission.
-    assert_eq!(mi(&estimate(&[f, "--checkpoint", "embedded:infonet-small"])), mi(&estimate(&[f])));
+    // The default is embedded:infonet-gt, by name or by omission; the table readouts default to
+    // embedded:infonet-small.
+    assert_eq!(mi(&estimate(&[f, "--checkpoint", "embedded:infonet-gt"])), mi(&estimate(&[f])));
+    assert_eq!(
+        mi(&estimate(&[f, "--checkpoint", "embedded:infonet-small"])),
+        mi(&estimate(&[f, "--readout", "scale-fitted"]))
+    );
     // embedded:infonet-fast is the committed fast checkpoint (a 16 x 16 table), not the default.
     let fast = estimate(&[f, "--checkpoint", "embedded:infonet-fast"]);
     let path = workspace("checkpoints/infonet-fast.safetensors");
     assert_eq!(mi(&fast), mi(&estimate(&[f, "--checkpoint", path.to_str().unwrap()])));
-    assert_ne!(mi(&fast), mi(&estimate(&[f])));
+    assert_ne!(mi(&fast), mi(&estimate(&[f, "--readout", "scale-fitted"])));
     // An unknown name lists the ones there are.
     let stderr = run_usage_error(["estimate", f, "--checkpoint", "embedded:infonet-huge"]);
     assert!(stderr.contains("embedded:infonet-huge") && stderr.contains("embedded:infonet-fast"), "{stderr}");
@@ -107,7 +120,7 @@ fn small_independent_samples_read_near_zero_and_never_below() {
     for seed in 0..6u64 {
         let (file, _) = generate(dir.path(), &format!("i{seed}.csv"), &["gaussian", "--rho", "0", "--n", "200", "--seed", &(50 + seed).to_string()]);
         let f = file.to_str().unwrap();
-        let json = estimate(&[f]);
+        let json = estimate(&[f, "--readout", "scale-fitted"]);
         assert!(json["params"]["readout"].as_str().is_some_and(|r| r.contains("ScaleFitted")), "{json}");
         let trained = mi(&estimate(&[f, "--readout", "trained"]));
         let value = mi(&json);
@@ -235,5 +248,37 @@ fn bad_checkpoints_are_clear_errors() {
     // Too few samples for InfoNet.
     let (tiny, _) = generate(dir.path(), "tiny.csv", &["gaussian", "--rho", "0.5", "--n", "10", "--seed", "41"]);
     let stderr = run_usage_error(["estimate", tiny.to_str().unwrap()]);
+    assert!(stderr.contains("32"), "{stderr}");
+    let stderr = run_usage_error(["estimate", tiny.to_str().unwrap(), "--readout", "scale-fitted"]);
     assert!(stderr.contains("16"), "{stderr}");
+    // A table checkpoint asked for the regression readout says what it is and what to do.
+    let stderr = run_usage_error(["estimate", f, "--checkpoint", "embedded:infonet-small", "--readout", "regression"]);
+    assert!(stderr.contains("infonet-gt"), "{stderr}");
+    let path = workspace("checkpoints/infonet-small.safetensors");
+    let stderr = run_usage_error(["estimate", f, "--checkpoint", path.to_str().unwrap(), "--readout", "regression"]);
+    assert!(stderr.contains("table InfoNet checkpoint") && stderr.contains("--readout trained"), "{stderr}");
+}
+
+#[test]
+fn regression_readout_reports_a_90_percent_interval_and_small_samples_stay_near_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, truth) = generate(dir.path(), "g.csv", &["gaussian", "--rho", "0.5", "--n", "2000", "--seed", "61"]);
+    let json = estimate(&[file.to_str().unwrap()]);
+    let ci = &json["ci"];
+    let (lower, upper) = (ci["lower"].as_f64().unwrap(), ci["upper"].as_f64().unwrap());
+    assert!((ci["level"].as_f64().unwrap() - 0.9).abs() < 1e-12, "{json}");
+    assert!(lower <= mi(&json) && mi(&json) <= upper && upper - lower < 0.2, "{json}");
+    assert!((mi(&json) - truth).abs() < 0.05, "{json} vs {truth}");
+    let text = String::from_utf8(mutinf_e2e::run(["estimate", file.to_str().unwrap()]).stdout).unwrap();
+    assert!(text.contains("90% CI") && text.contains("readout=regression"), "{text}");
+    // Independent samples at N = 200: never below zero, near zero on average.
+    let mut values = Vec::new();
+    for seed in 0..6u64 {
+        let (file, _) = generate(dir.path(), &format!("i{seed}.csv"), &["gaussian", "--rho", "0", "--n", "200", "--seed", &(70 + seed).to_string()]);
+        let value = mi(&estimate(&[file.to_str().unwrap()]));
+        assert!(value >= 0.0, "seed {seed}: {value}");
+        values.push(value);
+    }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    assert!(mean < 0.03, "mean over 6 independent samples at N = 200: {mean} ({values:?})");
 }

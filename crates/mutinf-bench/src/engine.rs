@@ -22,6 +22,9 @@ pub struct Estimated {
     pub mi: f64,
     /// Seconds per estimate.
     pub seconds: f64,
+    /// The estimate's confidence interval (lower, upper), where the method gives one from the
+    /// same pass (InfoNet's regression readout: 90 %).
+    pub ci: Option<(f64, f64)>,
 }
 
 /// MINE as the suites run it: moving-average corrected DV bound, MLP critic, minibatch
@@ -54,8 +57,32 @@ pub fn estimate_many(
                     (Method::Ksg, false) => Sliced::new(ksg.clone(), slices, crate::data::sub_seed(seed, &[i as u64]))?.estimate(d)?,
                     _ => kde.estimate(d)?,
                 };
-                out.push(Estimated { mi: e.mi, seconds: e.seconds });
+                out.push(Estimated { mi: e.mi, seconds: e.seconds, ci: e.ci.map(|c| (c.lower, c.upper)) });
                 bar.inc(1);
+            }
+        }
+        Method::InfoNet if bench.regression.is_some() => {
+            let head = bench.regression.expect("checked by the guard");
+            let mut i = 0;
+            while i < data.len() {
+                if !one_d(&data[i]) {
+                    let sliced = Sliced::new(head, slices, crate::data::sub_seed(seed, &[i as u64]))?;
+                    let e = sliced.estimate(&data[i])?;
+                    out.push(Estimated { mi: e.mi, seconds: e.seconds, ci: e.ci.map(|c| (c.lower, c.upper)) });
+                    bar.inc(1);
+                    i += 1;
+                    continue;
+                }
+                let mut j = i;
+                while j < data.len() && j - i < INFONET_BATCH && one_d(&data[j]) {
+                    j += 1;
+                }
+                let start = std::time::Instant::now();
+                let values = head.estimate_many(&data[i..j])?;
+                let per = start.elapsed().as_secs_f64() / (j - i) as f64;
+                out.extend(values.into_iter().map(|e| Estimated { mi: e.mi, seconds: per, ci: e.ci.map(|c| (c.lower, c.upper)) }));
+                bar.inc((j - i) as u64);
+                i = j;
             }
         }
         Method::InfoNet => {
@@ -65,7 +92,7 @@ pub fn estimate_many(
                 if !one_d(&data[i]) {
                     let start = std::time::Instant::now();
                     let s = net.estimate_sliced(&data[i], slices, crate::data::sub_seed(seed, &[i as u64]))?;
-                    out.push(Estimated { mi: s.mean, seconds: start.elapsed().as_secs_f64() });
+                    out.push(Estimated { mi: s.mean, seconds: start.elapsed().as_secs_f64(), ci: None });
                     bar.inc(1);
                     i += 1;
                     continue;
@@ -82,7 +109,7 @@ pub fn estimate_many(
                 let start = std::time::Instant::now();
                 let values = net.estimate_batch(&pairs, crate::data::sub_seed(seed, &[i as u64]))?;
                 let per = start.elapsed().as_secs_f64() / (j - i) as f64;
-                out.extend(values.into_iter().map(|mi| Estimated { mi, seconds: per }));
+                out.extend(values.into_iter().map(|mi| Estimated { mi, seconds: per, ci: None }));
                 bar.inc((j - i) as u64);
                 i = j;
             }
@@ -100,7 +127,7 @@ pub fn estimate_many(
                 let min_n = data[i..j].iter().map(PairedSamples::n).min().unwrap_or(100);
                 let mine = mine_estimator(bench, steps, min_n.min(100), crate::data::sub_seed(seed, &[i as u64]))?;
                 let estimates = mine.estimate_batch(&data[i..j])?;
-                out.extend(estimates.into_iter().map(|e| Estimated { mi: e.mi, seconds: e.seconds }));
+                out.extend(estimates.into_iter().map(|e| Estimated { mi: e.mi, seconds: e.seconds, ci: None }));
                 bar.inc((j - i) as u64);
                 i = j;
             }

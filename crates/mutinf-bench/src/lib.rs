@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
 use mutinf_models::InfoNet;
+use mutinf_models::regression::RegressionEstimator;
 use serde::Serialize;
 
 pub use engine::{Estimated, estimate_many};
@@ -191,8 +192,12 @@ pub struct Sizes {
 
 /// One run's settings and inputs.
 pub struct Bench<'a> {
-    /// The InfoNet to run (needed when `methods` has [`Method::InfoNet`]).
+    /// The InfoNet to run (needed when `methods` has [`Method::InfoNet`], unless `regression`
+    /// is given).
     pub infonet: Option<&'a InfoNet>,
+    /// InfoNet's regression readout: when given, [`Method::InfoNet`] runs it instead of the
+    /// table (sliced over random projections for multi-dimensional data).
+    pub regression: Option<&'a RegressionEstimator>,
     /// Where MINE trains.
     pub device: Device,
     /// Methods to compare (`None`: each suite's default).
@@ -274,7 +279,7 @@ impl Bench<'_> {
     /// Checks that what the methods need is there.
     pub fn check(&self) -> Result<()> {
         let wants_infonet = self.methods.as_ref().is_none_or(|m| m.contains(&Method::InfoNet));
-        if wants_infonet && self.infonet.is_none() {
+        if wants_infonet && self.infonet.is_none() && self.regression.is_none() {
             return Err(BenchError::Invalid("InfoNet is among the methods but no network was given".into()));
         }
         if self.methods.as_ref().is_some_and(|m| m.is_empty()) {

@@ -6,25 +6,21 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use burn::tensor::Device;
-use mutinf_models::{InfoNet, Readout, load_checkpoint, load_checkpoint_bytes};
+use mutinf_models::regression::{RegressionEstimator, is_regressor, load_regressor};
+use mutinf_models::{InfoNet, Readout, load_checkpoint, pretrained, read_metadata};
 
 /// Prefix of `--checkpoint` values that name a checkpoint built into this binary.
 pub const EMBEDDED_PREFIX: &str = "embedded:";
 
-/// The checkpoints compiled in, so `mutinf` works from any directory with no files beside it
-/// (about 0.8 MB each). The first is the default.
-static EMBEDDED: &[(&str, &[u8])] = &[
-    // The shipped model: 32 x 32 table (checkpoints/README.md).
-    ("infonet-small", include_bytes!("../../../checkpoints/infonet-small.safetensors")),
-    // The same network resumed on a 16 x 16 table: faster, a little less accurate
-    // (BENCHMARKS.md, configs/infonet-fast.toml).
-    ("infonet-fast", include_bytes!("../../../checkpoints/infonet-fast.safetensors")),
-];
-
-/// The `--checkpoint` values that select an embedded checkpoint, default first.
+/// The `--checkpoint` values that select a built-in checkpoint (`mutinf_models::pretrained`).
 pub fn embedded_names() -> Vec<String> {
-    EMBEDDED.iter().map(|(name, _)| format!("{EMBEDDED_PREFIX}{name}")).collect()
+    pretrained::names().iter().map(|name| format!("{EMBEDDED_PREFIX}{name}")).collect()
 }
+
+/// The built-in table network used when no checkpoint is given for a table readout.
+const DEFAULT_TABLE: &str = "infonet-small";
+/// The built-in regression network used when no checkpoint is given for the regression readout.
+pub const DEFAULT_REGRESSION: &str = "infonet-gt";
 
 /// How InfoNet reads MI off its table (`--readout`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -35,6 +31,10 @@ pub enum ReadoutChoice {
     /// The same, with the table's scale fitted per estimate to maximise the held-out bound
     /// (never below zero; small samples no longer read low).
     ScaleFitted,
+    /// No table: a network trained on the true MI of simulated distributions reads the median
+    /// and a 90 % interval in one pass (needs a regression checkpoint, e.g. the default
+    /// embedded:infonet-gt).
+    Regression,
 }
 
 impl From<ReadoutChoice> for Readout {
@@ -42,6 +42,8 @@ impl From<ReadoutChoice> for Readout {
         match choice {
             ReadoutChoice::Trained => Readout::Trained,
             ReadoutChoice::ScaleFitted => Readout::ScaleFitted,
+            // Never reaches a table network: `wants_regression` routes it to the regressor.
+            ReadoutChoice::Regression => Readout::default(),
         }
     }
 }
@@ -75,7 +77,7 @@ pub fn load_infonet_with_metadata(
 
 fn load_from(checkpoint: Option<&Path>, device: &Device) -> anyhow::Result<LoadedInfoNet> {
     let embedded_name = match checkpoint {
-        None => EMBEDDED[0].0,
+        None => DEFAULT_TABLE,
         Some(path) => match path.to_str().and_then(|s| s.strip_prefix(EMBEDDED_PREFIX)) {
             Some(name) => name,
             None => {
@@ -90,16 +92,14 @@ fn load_from(checkpoint: Option<&Path>, device: &Device) -> anyhow::Result<Loade
             }
         },
     };
-    let Some((name, bytes)) = EMBEDDED.iter().find(|(n, _)| *n == embedded_name) else {
+    if pretrained::kind(embedded_name).is_none() {
         bail!(
             "--checkpoint {EMBEDDED_PREFIX}{embedded_name}: no checkpoint of that name is built into this binary; use one of {} or give a .safetensors path",
             embedded_names().join(", ")
         );
-    };
-    let origin = format!("{EMBEDDED_PREFIX}{name}");
-    let (net, metadata) = load_checkpoint_bytes(bytes, Path::new(&origin), device).with_context(|| {
-        format!("the checkpoint {origin} embedded in this binary could not be loaded (a build problem: rebuild mutinf)")
-    })?;
+    }
+    let origin = format!("{EMBEDDED_PREFIX}{embedded_name}");
+    let (net, metadata) = pretrained::infonet(embedded_name, device).with_context(|| format!("--checkpoint {origin}"))?;
     Ok(LoadedInfoNet { net, origin, metadata })
 }
 
@@ -112,4 +112,42 @@ pub fn load_infonet(
     readout: Option<ReadoutChoice>,
 ) -> anyhow::Result<InfoNet> {
     Ok(load_infonet_with_metadata(checkpoint, device, lanes, readout)?.net)
+}
+
+/// Whether `--checkpoint` / `--readout` ask for the regression readout: `--readout regression`,
+/// or no `--readout` with a regression checkpoint (the default when no checkpoint is given).
+pub fn wants_regression(checkpoint: Option<&Path>, readout: Option<ReadoutChoice>) -> bool {
+    match readout {
+        Some(choice) => choice == ReadoutChoice::Regression,
+        None => match checkpoint {
+            None => pretrained::kind(DEFAULT_REGRESSION).is_some(),
+            Some(path) => match path.to_str().and_then(|s| s.strip_prefix(EMBEDDED_PREFIX)) {
+                Some(name) => pretrained::kind(name) == Some(pretrained::PretrainedKind::Regression),
+                // An unreadable file goes the table way, whose loader reports the problem.
+                None => read_metadata(path).is_ok_and(|meta| is_regressor(&meta)),
+            },
+        },
+    }
+}
+
+/// Loads the regression network of `checkpoint` (default: the built-in `infonet-gt`).
+pub fn load_regression(checkpoint: Option<&Path>, device: &Device) -> anyhow::Result<(RegressionEstimator, String)> {
+    let embedded = match checkpoint {
+        None => Some(DEFAULT_REGRESSION),
+        Some(path) => path.to_str().and_then(|s| s.strip_prefix(EMBEDDED_PREFIX)),
+    };
+    match (embedded, checkpoint) {
+        (Some(name), _) => {
+            let origin = format!("{EMBEDDED_PREFIX}{name}");
+            let (net, meta) = pretrained::regressor(name, device).with_context(|| format!("--readout regression with {origin}"))?;
+            Ok((RegressionEstimator::with_metadata(net, meta), origin))
+        }
+        (None, Some(path)) => {
+            let (net, meta) = load_regressor(path, device).with_context(|| {
+                format!("--readout regression: --checkpoint {} cannot be read as a regression network", path.display())
+            })?;
+            Ok((RegressionEstimator::with_metadata(net, meta), path.display().to_string()))
+        }
+        (None, None) => unreachable!("no checkpoint selects the built-in default"),
+    }
 }

@@ -34,6 +34,8 @@ enum Command {
     Matrix(commands::matrix::MatrixArgs),
     /// Train an InfoNet model on simulated Gaussian mixtures.
     Train(commands::train::TrainArgs),
+    /// Train InfoNet's regression readout on the true MI of simulated distributions.
+    TrainHead(commands::train_head::TrainHeadArgs),
     /// Fit a checkpoint's monotone calibration on fresh training-family distributions.
     Calibrate(commands::calibrate::CalibrateArgs),
     /// Run a benchmark suite (the InfoNet paper's tables: InfoNet, KSG, KDE, MINE side by side).
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Estimate(args) => commands::estimate::run(args),
         Command::Matrix(args) => commands::matrix::run(args),
         Command::Train(args) => commands::train::run(args),
+        Command::TrainHead(args) => commands::train_head::run(args),
         Command::Calibrate(args) => commands::calibrate::run(args),
         Command::Bench(args) => commands::bench::run(args),
     };

@@ -122,6 +122,48 @@ pub trait Estimator: Send + Sync {
 
     /// Estimates I(X;Y) in nats.
     fn estimate(&self, data: &PairedSamples) -> Result<MiEstimate>;
+
+    /// Estimates I(X;Y) for each data set, in order. The default calls
+    /// [`estimate`](Self::estimate) once per data set; estimators that batch (InfoNet: one
+    /// forward pass per memory-bounded chunk) override it. Each result equals what `estimate`
+    /// gives for that data set alone; the first error stops the batch.
+    ///
+    /// ```
+    /// use mutinf_core::{Estimator, MiEstimate, PairedSamples, Result};
+    /// struct Rows;
+    /// impl Estimator for Rows {
+    ///     fn method(&self) -> &str { "rows" }
+    ///     fn estimate(&self, data: &PairedSamples) -> Result<MiEstimate> {
+    ///         Ok(MiEstimate::new("rows", data.n() as f64, data.n()))
+    ///     }
+    /// }
+    /// # fn main() -> Result<()> {
+    /// let a = PairedSamples::from_columns(&[1.0, 2.0, 3.0], &[3.0, 1.0, 2.0])?;
+    /// let b = PairedSamples::from_columns(&[1.0, 2.0], &[2.0, 1.0])?;
+    /// let all = Rows.estimate_many(&[a, b])?;
+    /// assert_eq!(all.iter().map(|e| e.n).collect::<Vec<_>>(), vec![3, 2]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn estimate_many(&self, data: &[PairedSamples]) -> Result<Vec<MiEstimate>> {
+        data.iter().map(|d| self.estimate(d)).collect()
+    }
+}
+
+/// A borrowed estimator is an estimator, so wrappers such as sliced MI or the bootstrap can
+/// run one without owning it.
+impl<E: Estimator + ?Sized> Estimator for &E {
+    fn method(&self) -> &str {
+        (**self).method()
+    }
+
+    fn estimate(&self, data: &PairedSamples) -> Result<MiEstimate> {
+        (**self).estimate(data)
+    }
+
+    fn estimate_many(&self, data: &[PairedSamples]) -> Result<Vec<MiEstimate>> {
+        (**self).estimate_many(data)
+    }
 }
 
 /// Runs `f` and returns its result with the elapsed wall-clock seconds.

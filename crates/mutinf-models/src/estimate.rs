@@ -169,6 +169,26 @@ impl InfoNetEstimator {
         Self { net: net.valid(), seed: 0, readout, slices: mutinf_core::slicing::DEFAULT_SLICES }
     }
 
+    /// The built-in table network `name` (see [`crate::pretrained`]; e.g. `"infonet-small"`),
+    /// no file needed. An unknown name is an error that lists the built-in ones.
+    ///
+    /// ```
+    /// use mutinf_core::{Estimator, PairedSamples};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let device = burn::tensor::Device::flex();
+    /// let est = mutinf_models::InfoNetEstimator::pretrained("infonet-small", &device)?;
+    /// let x: Vec<f64> = (0..200).map(|i| (i as f64 * 0.37).sin()).collect();
+    /// let y: Vec<f64> = x.iter().map(|v| v * v).collect();
+    /// let batch = vec![PairedSamples::from_columns(&x, &y)?, PairedSamples::from_columns(&y, &x)?];
+    /// let many = est.estimate_many(&batch)?;
+    /// assert_eq!(many.len(), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pretrained(name: &str, device: &burn::tensor::Device) -> Result<Self, ModelError> {
+        Ok(Self::new(crate::pretrained::infonet(name, device)?.0))
+    }
+
     /// The wrapped network.
     pub fn net(&self) -> &InfoNet {
         &self.net

@@ -1,26 +1,37 @@
 //! # mutinf-models
 //!
-//! InfoNet (Hu et al., 2024, redesigned): a Perceiver reads N copula-transformed pairs
-//! (u, v) and writes a G x G lookup table T over the unit square; a fixed Gaussian blur
-//! smooths it and the Donsker-Varadhan bound
-//! `mean T(joint) − log mean exp T(permuted)` read from it by bilinear interpolation is the
-//! MI estimate in nats. The network is trained (crate `mutinf-train`) to maximise that bound on
-//! simulated Gaussian mixtures, so a forward pass replaces an optimisation per dataset.
+//! InfoNet (Hu et al., 2024, redesigned) in two readouts, both feed-forward: no optimisation per
+//! data set.
 //!
-//! The code is backend-agnostic: everything takes a burn [`Device`](burn::tensor::Device)
-//! (`Device::flex()`, `Device::ndarray()`, or a wgpu device with the `gpu` feature).
+//! - **Regression** ([`regression`], the default of `mutinf estimate`): exact k-NN statistics of
+//!   the copula sample as tokens, a set encoder and a head trained on the *true* MI of simulated
+//!   distributions output the median and a 90 % interval of I(X;Y) in one pass; no table.
+//! - **Table** ([`InfoNet`]): a Perceiver reads N copula-transformed pairs (u, v) and writes a
+//!   G x G lookup table T over the unit square; a fixed Gaussian blur smooths it and the
+//!   Donsker-Varadhan bound `mean T(joint) − log mean exp T(permuted)` read from it by bilinear
+//!   interpolation is the MI estimate in nats (the paper's method; [`Readout`] picks how the
+//!   bound is read). The table is a density-ratio estimate in its own right and differentiable.
 //!
-//! ```no_run
-//! use mutinf_models::{load_checkpoint};
-//! # fn main() -> Result<(), mutinf_models::ModelError> {
+//! Trained networks are built in ([`pretrained`]): no file is needed.
+//!
+//! ```
+//! use mutinf_core::{Estimator, MiEstimate, PairedSamples};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let device = burn::tensor::Device::flex();
-//! let (net, _metadata) = load_checkpoint("runs/infonet-small/best.safetensors".as_ref(), &device)?;
-//! let x: Vec<f64> = (0..1000).map(|i| (i as f64).sin()).collect();
-//! let y: Vec<f64> = x.iter().map(|v| v * v).collect();
-//! let mi_nats = net.estimate(&x, &y, 0)?;
+//! let x: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.013).sin()).collect();
+//! let y: Vec<f64> = x.iter().enumerate().map(|(i, v)| v * v + 0.1 * (i as f64 * 7.1).cos()).collect();
+//! let samples = PairedSamples::from_columns(&x, &y)?;
+//! let est = mutinf_models::regression::RegressionEstimator::pretrained("infonet-gt", &device)?;
+//! let one: MiEstimate = est.estimate(&samples)?;
+//! let table = mutinf_models::InfoNetEstimator::pretrained("infonet-small", &device)?;
+//! let many: Vec<MiEstimate> = table.estimate_many(&[samples.clone(), samples.swapped()])?;
+//! assert!(one.mi > 0.0 && many.len() == 2);
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The code is backend-agnostic: everything takes a burn [`Device`](burn::tensor::Device)
+//! (`Device::flex()`, `Device::ndarray()`, or a wgpu device with the `gpu` feature).
 
 mod batch;
 pub mod calibration;
@@ -30,7 +41,9 @@ mod error;
 mod estimate;
 mod network;
 mod sliced;
+pub mod pretrained;
 pub mod readout;
+pub mod regression;
 
 pub use batch::{CopulaSequence, Fold, PreparedBatch, estimate_folds, prepare_batch, prepare_batch_seeded};
 pub use checkpoint::{

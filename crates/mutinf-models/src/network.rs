@@ -218,7 +218,7 @@ impl InfoNetConfig {
 }
 
 /// Serialises seeded initialisations: the backends' random generator is process-wide.
-static INIT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+pub(crate) static INIT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl InfoNetConfig {
     /// Builds a network whose initial weights depend only on `seed` (and the config), even

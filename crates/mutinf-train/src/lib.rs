@@ -25,6 +25,7 @@
 
 mod calibrate;
 mod checkpoint;
+pub mod regression;
 mod config;
 pub mod data;
 mod error;

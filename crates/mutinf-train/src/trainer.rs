@@ -114,7 +114,7 @@ impl ModuleVisitor for GradScale<'_> {
 }
 
 /// Clips the global gradient norm to `max_norm` (0 = no clipping); returns the norm before.
-pub fn clip_global_norm(model: &InfoNet, grads: &mut GradientsParams, max_norm: f64) -> Result<f64, TrainError> {
+pub fn clip_global_norm<M: Module>(model: &M, grads: &mut GradientsParams, max_norm: f64) -> Result<f64, TrainError> {
     let mut v = GradNorm { grads, total: Vec::new() };
     model.visit(&mut v);
     if v.total.is_empty() {

@@ -76,7 +76,7 @@ pub fn run(bench: &Bench) -> Result<SuiteReport> {
     let mut summary = Table::new(
         "summary",
         format!("Error vs the analytic truth over {} estimates per method (same samples for every method)", keys.len()),
-        &["method", "mean |error|", "max |error|", "bias", "RMSE", "mean |error| − KSG's (± s.e.)", "s / estimate"],
+        &["method", "mean |error|", "max |error|", "bias", "RMSE", "mean |error| − KSG's (± s.e.)", "90% CI coverage", "s / estimate"],
     );
     let truths: Vec<f64> = keys.iter().map(|&(rho, _)| mi_for_rho(rho)).collect::<std::result::Result<_, _>>()?;
     let abs_errors: Vec<Vec<f64>> =
@@ -101,6 +101,7 @@ pub fn run(bench: &Bench) -> Result<SuiteReport> {
             Cell::num(s.mean, 4),
             Cell::num(s.rmse, 4),
             vs_ksg,
+            super::coverage_cell(&est[mi], &truths),
             Cell::Seconds(mean(&secs)),
         ]);
     }

@@ -94,13 +94,20 @@ pub fn run(bench: &Bench) -> Result<SuiteReport> {
             ]);
         }
     }
-    let mut summary = Table::new("summary", "Over all levels", &["method", "mean |error|", "bias", "RMSE", "s / estimate"]);
+    let mut summary = Table::new("summary", "Over all levels", &["method", "mean |error|", "bias", "RMSE", "90% CI coverage", "s / estimate"]);
     let all_truths: Vec<f64> = set.iter().map(|l| l.truth.value).collect();
     for (mi, m) in methods.iter().enumerate() {
         let values: Vec<f64> = est[mi].iter().map(|e| e.mi).collect();
         let s = ErrorStats::new(&values, &all_truths);
         let secs: Vec<f64> = est[mi].iter().map(|e| e.seconds).collect();
-        summary.push(vec![m.name().into(), Cell::num(s.mean_abs, 4), Cell::num(s.mean, 4), Cell::num(s.rmse, 4), Cell::Seconds(mean(&secs))]);
+        summary.push(vec![
+            m.name().into(),
+            Cell::num(s.mean_abs, 4),
+            Cell::num(s.mean, 4),
+            Cell::num(s.rmse, 4),
+            super::coverage_cell(&est[mi], &all_truths),
+            Cell::Seconds(mean(&secs)),
+        ]);
     }
     let mut plot_series = vec![plot::curve("zero", vec![(0.0, 0.0), (0.9, 0.0)])];
     plot_series.extend(methods.iter().zip(series).map(|(m, s)| plot::line(m.name(), s)));

@@ -36,3 +36,13 @@ pub(crate) fn run_methods(
 pub(crate) fn fmt_level(v: f64) -> String {
     format!("{v:.1}")
 }
+
+/// The share of a method's intervals that contain the truth, as a table cell ("—" for a method
+/// without intervals).
+pub(crate) fn coverage_cell(estimates: &[Estimated], truths: &[f64]) -> crate::table::Cell {
+    let intervals: Vec<Option<(f64, f64)>> = estimates.iter().map(|e| e.ci).collect();
+    match crate::metrics::coverage(&intervals, truths) {
+        Some(c) => crate::table::Cell::Text(format!("{:.1} %", 100.0 * c)),
+        None => crate::table::Cell::Text("—".into()),
+    }
+}

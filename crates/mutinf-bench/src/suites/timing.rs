@@ -67,6 +67,10 @@ fn time_once(bench: &Bench, variant: Variant, data: &[PairedSamples], seed: u64)
                 data[..b].iter().map(|d| (d.x().column(0).to_vec(), d.y().column(0).to_vec())).collect();
             let pairs: Vec<(&[f64], &[f64])> = cols.iter().map(|(x, y)| (&x[..], &y[..])).collect();
             let start = Instant::now();
+            if let Some(head) = bench.regression {
+                head.estimate_many(&data[..b])?;
+                return Ok(start.elapsed().as_secs_f64() / b as f64);
+            }
             bench.net()?.estimate_batch(&pairs, seed)?;
             return Ok(start.elapsed().as_secs_f64() / b as f64);
         }

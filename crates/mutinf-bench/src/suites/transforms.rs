@@ -94,12 +94,18 @@ pub fn run(bench: &Bench) -> Result<SuiteReport> {
             }
         }
     }
-    let mut errors = Table::new("errors", "Error over all distributions and seeds", &["method", "mean |error|", "bias", "max |error|"]);
+    let mut errors = Table::new("errors", "Error over all distributions and seeds", &["method", "mean |error|", "bias", "max |error|", "90% CI coverage"]);
     let truths: Vec<f64> = (0..seeds).flat_map(|_| dists.iter().map(|d| d.1)).collect();
     for (mi, m) in methods.iter().enumerate() {
         let vals: Vec<f64> = est[mi].iter().map(|e| e.mi).collect();
         let s = ErrorStats::new(&vals, &truths);
-        errors.push(vec![m.name().into(), Cell::num(s.mean_abs, 4), Cell::num(s.mean, 4), Cell::num(s.max_abs, 4)]);
+        errors.push(vec![
+            m.name().into(),
+            Cell::num(s.mean_abs, 4),
+            Cell::num(s.mean, 4),
+            Cell::num(s.max_abs, 4),
+            super::coverage_cell(&est[mi], &truths),
+        ]);
     }
     let mut header = vec!["map".to_string()];
     header.extend(methods.iter().map(|m| m.name().to_string()));

@@ -31,13 +31,16 @@ pub struct BenchArgs {
     #[arg(long, value_enum, default_value_t = DeviceChoice::Cpu)]
     pub device: DeviceChoice,
     /// InfoNet checkpoint: a .safetensors file from `mutinf train`, or a built-in one by name:
-    /// `embedded:infonet-small` (the default) or `embedded:infonet-fast` (16 x 16 table, ~1.5x faster, a little less accurate).
+    /// `embedded:infonet-gt` (the default: the regression readout's network), `embedded:infonet-small`
+    /// (the table network; the default for --readout trained|scale-fitted) or `embedded:infonet-fast`
+    /// (16 x 16 table, ~1.5x faster, a little less accurate).
     #[arg(long)]
     pub checkpoint: Option<PathBuf>,
-    /// How InfoNet reads MI off its table: `scale-fitted` (the held-out bound with the table's
-    /// scale fitted per estimate: never below zero, right at small N) or `trained` (the bound as
-    /// trained, plus the checkpoint's calibration). Default: scale-fitted, or trained for a
-    /// checkpoint that carries a calibration.
+    /// How InfoNet reads MI: `regression` (a network trained on true MI reads the median and a
+    /// 90 % interval in one pass; no table), or off a table network's lookup table:
+    /// `scale-fitted` (the held-out bound with the table's scale fitted per estimate) or `trained`
+    /// (the bound as trained, plus the checkpoint's calibration). Default: regression, or the
+    /// checkpoint's own readout when --checkpoint names a table network.
     #[arg(long, value_enum)]
     pub readout: Option<crate::infonet::ReadoutChoice>,
     /// Samples per data set (gaussian, gmm-levels, order, transforms) [default: 2000; quick transforms 1000].
@@ -109,7 +112,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     }
     let device = select(args.device, CpuBackend::Flex)?;
     let wants_infonet = methods.as_ref().is_none_or(|m| m.contains(&Method::InfoNet));
-    let loaded = if wants_infonet {
+    let regression = wants_infonet && crate::infonet::wants_regression(args.checkpoint.as_deref(), args.readout);
+    let head = if regression { Some(crate::infonet::load_regression(args.checkpoint.as_deref(), &device)?) } else { None };
+    let loaded = if wants_infonet && !regression {
         Some(crate::infonet::load_infonet_with_metadata(args.checkpoint.as_deref(), &device, inference_lanes(args.device), args.readout)?)
     } else {
         None
@@ -122,8 +127,13 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         readout: Some(format!("{:?}", l.net.readout())),
         ..CheckpointInfo::from_metadata(l.origin.clone(), &l.metadata)
     });
+    if let Some((h, origin)) = &head {
+        record.checkpoint =
+            Some(CheckpointInfo { readout: Some("Regression".into()), ..CheckpointInfo::from_metadata(origin.clone(), h.metadata()) });
+    }
     let bench = Bench {
         infonet: loaded.as_ref().map(|l| &l.net),
+        regression: head.as_ref().map(|(h, _)| h),
         device,
         methods,
         seed: args.seed,

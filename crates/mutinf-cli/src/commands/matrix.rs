@@ -9,6 +9,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mutinf_core::copula::rank_transform;
 use mutinf_core::io::{Table, read_table};
 use mutinf_estimators::matrix::pairwise_mi;
+use mutinf_core::{Estimator, PairedSamples};
+use mutinf_models::regression::RegressionEstimator;
 use mutinf_models::{CopulaSequence, InfoNet};
 use ndarray::Array2;
 
@@ -53,7 +55,12 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
         let other = (j + 1) % table.ncols();
         table.paired_indices(&[j], &[other]).with_context(|| format!("in {}", args.file.display()))?;
     }
-    let matrix = if args.method.method == Method::Infonet {
+    let regression = crate::infonet::wants_regression(args.method.checkpoint.as_deref(), args.method.readout);
+    let matrix = if args.method.method == Method::Infonet && regression {
+        let device = select(args.method.device, CpuBackend::Flex)?;
+        let (head, _) = crate::infonet::load_regression(args.method.checkpoint.as_deref(), &device)?;
+        regression_matrix(&table, &head, args.pairs_per_pass)?
+    } else if args.method.method == Method::Infonet {
         let device = select(args.method.device, CpuBackend::Flex)?;
         let net = crate::infonet::load_infonet(args.method.checkpoint.as_deref(), &device, inference_lanes(args.method.device), args.method.readout)?;
         infonet_matrix(&table, &net, args.seed, args.pairs_per_pass)?
@@ -78,6 +85,35 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
         None => print_text(&csv)?,
     }
     Ok(())
+}
+
+/// All pairs i < j through InfoNet's regression readout, `per_pass` pairs per
+/// [`Estimator::estimate_many`](mutinf_core::Estimator::estimate_many) call: each cell is what
+/// `estimate` gives for that pair (the readout is deterministic).
+fn regression_matrix(table: &Table, head: &RegressionEstimator, per_pass: usize) -> anyhow::Result<Array2<f64>> {
+    let d = table.ncols();
+    let total = d * (d - 1) / 2;
+    let bar = ProgressBar::new(total as u64).with_style(
+        ProgressStyle::with_template("{spinner} infonet [{bar:30}] {pos}/{len} pairs  {per_sec}  ETA {eta}")
+            .expect("the template is valid")
+            .progress_chars("=> "),
+    );
+    let mut matrix = Array2::from_elem((d, d), f64::NAN);
+    let mut pairs = (0..d).flat_map(|i| (i + 1..d).map(move |j| (i, j))).peekable();
+    while pairs.peek().is_some() {
+        let chunk: Vec<(usize, usize)> = pairs.by_ref().take(per_pass).collect();
+        let data = chunk
+            .iter()
+            .map(|&(i, j)| PairedSamples::from_columns(&table.data().column(i).to_vec(), &table.data().column(j).to_vec()))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (&(i, j), e) in chunk.iter().zip(head.estimate_many(&data)?) {
+            matrix[[i, j]] = e.mi;
+            matrix[[j, i]] = e.mi;
+        }
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(matrix)
 }
 
 /// All pairs i < j through InfoNet, `per_pass` pairs per forward pass, streamed so memory

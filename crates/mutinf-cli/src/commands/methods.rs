@@ -4,7 +4,9 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use mutinf_core::{Estimator, MiEstimate, PairedSamples};
 use mutinf_mine::{Bound, MineEstimator, MineParams, StepReport};
+use mutinf_estimators::sliced::Sliced;
 use mutinf_models::InfoNetEstimator;
+use mutinf_models::regression::RegressionEstimator;
 
 use crate::device::{CpuBackend, DeviceChoice, inference_lanes, select};
 use mutinf_estimators::bootstrap::{Bootstrap, BootstrapParams};
@@ -67,13 +69,16 @@ pub struct MethodArgs {
     #[arg(long, value_enum, default_value_t = Method::Infonet)]
     pub method: Method,
     /// InfoNet checkpoint: a .safetensors file from `mutinf train`, or a built-in one by name:
-    /// `embedded:infonet-small` (the default) or `embedded:infonet-fast` (16 x 16 table, ~1.5x faster, a little less accurate).
+    /// `embedded:infonet-gt` (the default: the regression readout's network), `embedded:infonet-small`
+    /// (the table network; the default for --readout trained|scale-fitted) or `embedded:infonet-fast`
+    /// (16 x 16 table, ~1.5x faster, a little less accurate).
     #[arg(long)]
     pub checkpoint: Option<std::path::PathBuf>,
-    /// How InfoNet reads MI off its table: `scale-fitted` (the held-out bound with the table's
-    /// scale fitted per estimate: never below zero, right at small N) or `trained` (the bound as
-    /// trained, plus the checkpoint's calibration). Default: scale-fitted, or trained for a
-    /// checkpoint that carries a calibration.
+    /// How InfoNet reads MI: `regression` (a network trained on true MI reads the median and a
+    /// 90 % interval in one pass; no table), or off a table network's lookup table:
+    /// `scale-fitted` (the held-out bound with the table's scale fitted per estimate) or `trained`
+    /// (the bound as trained, plus the checkpoint's calibration). Default: regression, or the
+    /// checkpoint's own readout when --checkpoint names a table network.
     #[arg(long, value_enum)]
     pub readout: Option<crate::infonet::ReadoutChoice>,
     /// Random projections for sliced MI when X or Y has several columns (infonet).
@@ -123,6 +128,10 @@ pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::
                 anyhow::bail!("--sliced 0: use at least one projection (default {})", mutinf_core::slicing::DEFAULT_SLICES);
             }
             let device = select(args.device, CpuBackend::Flex)?;
+            if crate::infonet::wants_regression(args.checkpoint.as_deref(), args.readout) {
+                let (head, _) = crate::infonet::load_regression(args.checkpoint.as_deref(), &device)?;
+                return Ok(Box::new(RegressionOrSliced { head, slices: args.sliced, seed }));
+            }
             let net = crate::infonet::load_infonet(args.checkpoint.as_deref(), &device, inference_lanes(args.device), args.readout)?;
             let mut estimator = InfoNetEstimator::new(net);
             estimator.seed = seed;
@@ -160,6 +169,35 @@ pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::
             Box::new(NeuralEstimator { inner: MineEstimator::new(params, device)?, progress })
         }
     })
+}
+
+/// InfoNet's regression readout: one X and one Y column directly; wider blocks as sliced MI over
+/// `slices` random projection pairs (as the table readouts do).
+struct RegressionOrSliced {
+    head: RegressionEstimator,
+    slices: usize,
+    seed: u64,
+}
+
+impl Estimator for RegressionOrSliced {
+    fn method(&self) -> &str {
+        "infonet"
+    }
+
+    fn estimate(&self, data: &PairedSamples) -> mutinf_core::Result<MiEstimate> {
+        if data.dx() == 1 && data.dy() == 1 {
+            return self.head.estimate(data);
+        }
+        let e = Sliced::new(&self.head, self.slices, self.seed)?.estimate(data)?;
+        Ok(e.with_param("sliced", self.slices).with_param("readout", "regression"))
+    }
+
+    fn estimate_many(&self, data: &[PairedSamples]) -> mutinf_core::Result<Vec<MiEstimate>> {
+        if data.iter().all(|d| d.dx() == 1 && d.dy() == 1) {
+            return self.head.estimate_many(data);
+        }
+        data.iter().map(|d| self.estimate(d)).collect()
+    }
 }
 
 /// A MINE-family estimator that shows an indicatif bar (step, smoothed estimate, ETA) while

@@ -8,3 +8,4 @@ pub mod generate;
 pub mod matrix;
 mod methods;
 pub mod train;
+pub mod train_head;
