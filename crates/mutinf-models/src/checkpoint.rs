@@ -192,7 +192,9 @@ fn file_store(path: &Path) -> SafetensorsStore {
     SafetensorsStore::from_file(path).validate(true).allow_partial(false)
 }
 
-fn load_from_store(mut model: InfoNet, mut store: SafetensorsStore, path: &Path) -> Result<InfoNet, ModelError> {
+/// Loads every weight of `store` into `model` (any of our networks); a missing, unused or
+/// mismatched tensor is an error.
+pub(crate) fn load_from_store<M: ModuleSnapshot>(mut model: M, mut store: SafetensorsStore, path: &Path) -> Result<M, ModelError> {
     let result = model.load_from(&mut store).map_err(|e| err(path, format!("cannot load weights: {e}")))?;
     if !result.errors.is_empty() || !result.missing.is_empty() || !result.unused.is_empty() {
         return Err(err(

@@ -88,40 +88,35 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
 }
 
 /// All pairs i < j through InfoNet's regression readout, `per_pass` pairs per
-/// [`Estimator::estimate_many`](mutinf_core::Estimator::estimate_many) call: each cell is what
-/// `estimate` gives for that pair (the readout is deterministic).
+/// [`Estimator::estimate_many`] call: each cell is what `estimate` gives for that pair (the
+/// readout is deterministic).
 fn regression_matrix(table: &Table, head: &RegressionEstimator, per_pass: usize) -> anyhow::Result<Array2<f64>> {
-    let d = table.ncols();
-    let total = d * (d - 1) / 2;
-    let bar = ProgressBar::new(total as u64).with_style(
-        ProgressStyle::with_template("{spinner} infonet [{bar:30}] {pos}/{len} pairs  {per_sec}  ETA {eta}")
-            .expect("the template is valid")
-            .progress_chars("=> "),
-    );
-    let mut matrix = Array2::from_elem((d, d), f64::NAN);
-    let mut pairs = (0..d).flat_map(|i| (i + 1..d).map(move |j| (i, j))).peekable();
-    while pairs.peek().is_some() {
-        let chunk: Vec<(usize, usize)> = pairs.by_ref().take(per_pass).collect();
-        let data = chunk
-            .iter()
-            .map(|&(i, j)| PairedSamples::from_columns(&table.data().column(i).to_vec(), &table.data().column(j).to_vec()))
-            .collect::<Result<Vec<_>, _>>()?;
-        for (&(i, j), e) in chunk.iter().zip(head.estimate_many(&data)?) {
-            matrix[[i, j]] = e.mi;
-            matrix[[j, i]] = e.mi;
-        }
-        bar.inc(chunk.len() as u64);
-    }
-    bar.finish_and_clear();
-    Ok(matrix)
+    let column = |j: usize| table.data().column(j).to_vec();
+    pair_chunks(table.ncols(), per_pass, |chunk| {
+        let data = chunk.iter().map(|&(i, j)| PairedSamples::from_columns(&column(i), &column(j))).collect::<Result<Vec<_>, _>>()?;
+        Ok(head.estimate_many(&data)?.into_iter().map(|e| e.mi).collect())
+    })
 }
 
 /// All pairs i < j through InfoNet, `per_pass` pairs per forward pass, streamed so memory
 /// stays at one batch of sequences plus the d x d result whatever the number of columns.
 fn infonet_matrix(table: &Table, net: &InfoNet, seed: u64, per_pass: usize) -> anyhow::Result<Array2<f64>> {
-    let d = table.ncols();
     // Rank each column once; the copula transform of a pair only needs the two rank vectors.
-    let ranks: Vec<Vec<f64>> = (0..d).map(|j| rank_transform(&table.data().column(j).to_vec())).collect();
+    let ranks: Vec<Vec<f64>> = (0..table.ncols()).map(|j| rank_transform(&table.data().column(j).to_vec())).collect();
+    pair_chunks(table.ncols(), per_pass, |chunk| {
+        let sequences =
+            chunk.iter().map(|&(i, j)| CopulaSequence::from_samples(&ranks[i], &ranks[j])).collect::<Result<Vec<_>, _>>()?;
+        Ok(net.estimate_sequences(&sequences, seed)?)
+    })
+}
+
+/// The symmetric d x d matrix (NaN diagonal) of `estimate` over every pair i < j, `per_pass`
+/// pairs per call, with a progress bar.
+fn pair_chunks(
+    d: usize,
+    per_pass: usize,
+    mut estimate: impl FnMut(&[(usize, usize)]) -> anyhow::Result<Vec<f64>>,
+) -> anyhow::Result<Array2<f64>> {
     let total = d * (d - 1) / 2;
     let bar = ProgressBar::new(total as u64).with_style(
         ProgressStyle::with_template("{spinner} infonet [{bar:30}] {pos}/{len} pairs  {per_sec}  ETA {eta}")
@@ -132,12 +127,7 @@ fn infonet_matrix(table: &Table, net: &InfoNet, seed: u64, per_pass: usize) -> a
     let mut pairs = (0..d).flat_map(|i| (i + 1..d).map(move |j| (i, j))).peekable();
     while pairs.peek().is_some() {
         let chunk: Vec<(usize, usize)> = pairs.by_ref().take(per_pass).collect();
-        let sequences = chunk
-            .iter()
-            .map(|&(i, j)| CopulaSequence::from_samples(&ranks[i], &ranks[j]))
-            .collect::<Result<Vec<_>, _>>()?;
-        let values = net.estimate_sequences(&sequences, seed)?;
-        for (&(i, j), v) in chunk.iter().zip(values) {
+        for (&(i, j), v) in chunk.iter().zip(estimate(&chunk)?) {
             matrix[[i, j]] = v;
             matrix[[j, i]] = v;
         }

@@ -85,19 +85,9 @@ fn config_from_metadata(meta: &BTreeMap<String, String>, path: &Path) -> Result<
     Ok(config)
 }
 
-fn load_from_store(mut model: MiRegressor, mut store: SafetensorsStore, path: &Path) -> Result<MiRegressor, ModelError> {
-    let result = model.load_from(&mut store).map_err(|e| err(path, format!("cannot load weights: {e}")))?;
-    if !result.errors.is_empty() || !result.missing.is_empty() || !result.unused.is_empty() {
-        return Err(err(
-            path,
-            format!(
-                "weights do not fit this network: {} errors, missing {:?}, unused {:?}",
-                result.errors.len(),
-                result.missing.iter().map(|m| &m.0).collect::<Vec<_>>(),
-                result.unused
-            ),
-        ));
-    }
+/// The shared all-or-nothing load, then a check that every weight is finite.
+fn load_from_store(model: MiRegressor, store: SafetensorsStore, path: &Path) -> Result<MiRegressor, ModelError> {
+    let model = crate::checkpoint::load_from_store(model, store, path)?;
     // A checkpoint whose weights are not finite would read NaN for every input.
     let mut finite = FiniteCheck(true);
     model.visit(&mut finite);

@@ -9,8 +9,6 @@ use rayon::prelude::*;
 
 use super::features::{MIN_REGRESSION_SAMPLES, TOKEN_FEATURES, TokenFeatures};
 use super::network::{MiRegressor, QUANTILES, RegressorBatch};
-
-const _: () = assert!(QUANTILES.len() == 3);
 use crate::ModelError;
 
 /// The most f32 elements one token-side tensor of a pass may hold (2^23 = 32 MiB): batches are

@@ -17,6 +17,7 @@
 //! monotone-invariant by construction, not by training.
 
 use mutinf_core::copula::rank_transform;
+use mutinf_estimators::special::digamma;
 
 use crate::ModelError;
 
@@ -412,19 +413,6 @@ fn for_each_neighbourhood_exhaustively(u: &[f64], v: &[f64], mut emit: impl FnMu
     }
 }
 
-/// The digamma function ψ(x) for x ≥ 1 (recurrence to x ≥ 10, then the asymptotic series; error
-/// below 1e-12).
-pub(crate) fn digamma(mut x: f64) -> f64 {
-    let mut acc = 0.0;
-    while x < 10.0 {
-        acc -= 1.0 / x;
-        x += 1.0;
-    }
-    let inv = 1.0 / x;
-    let inv2 = inv * inv;
-    acc + x.ln() - 0.5 * inv - inv2 * (1.0 / 12.0 - inv2 * (1.0 / 120.0 - inv2 * (1.0 / 252.0 - inv2 * (1.0 / 240.0 - inv2 / 132.0))))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -592,14 +580,6 @@ mod tests {
         let x: Vec<f64> = (0..n).map(|_| normal(&mut rng)).collect();
         let y: Vec<f64> = x.iter().map(|a| rho * a + (1.0 - rho * rho).sqrt() * normal(&mut rng)).collect();
         (x, y)
-    }
-
-    #[test]
-    fn digamma_matches_known_values() {
-        let euler = 0.577_215_664_901_532_9;
-        assert!((digamma(1.0) + euler).abs() < 1e-12);
-        assert!((digamma(2.0) - (1.0 - euler)).abs() < 1e-12);
-        assert!((digamma(10.0) - 2.251_752_589_066_721).abs() < 1e-12);
     }
 
     #[test]

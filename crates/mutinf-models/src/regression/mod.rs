@@ -39,4 +39,4 @@ mod network;
 pub use checkpoint::{REGRESSOR_CONFIG_KEY, is_regressor, load_regressor, load_regressor_bytes, save_regressor};
 pub use estimate::{INTERVAL_LEVEL, MAX_TRAINED_SAMPLES, MiQuantiles, RegressionEstimator};
 pub use features::{MIN_REGRESSION_SAMPLES, NEIGHBOUR_COUNTS, TOKEN_FEATURES, TokenFeatures, copula_pair};
-pub use network::{MiRegressor, QUANTILES, RegressorBatch, RegressorConfig, anchor_neighbours};
+pub use network::{MiRegressor, QUANTILES, RegressorBatch, RegressorConfig};

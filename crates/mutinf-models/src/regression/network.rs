@@ -7,7 +7,7 @@ use burn::nn::{Gelu, Linear, LinearConfig, Relu};
 use burn::tensor::activation::softplus;
 use burn::tensor::{Device, Tensor, TensorData};
 
-use super::features::{NEIGHBOUR_COUNTS, TOKEN_FEATURES, TokenFeatures};
+use super::features::{TOKEN_FEATURES, TokenFeatures};
 use crate::ModelError;
 
 /// The quantile levels the head outputs, in output order: the 90 % interval's ends and the
@@ -233,11 +233,6 @@ impl MiRegressor {
         let lower = error * (levels - 1.0);
         upper.max_pair(lower).sum_dim(1).mean()
     }
-}
-
-/// Index of the ℓ_k slot the median is anchored on (exposed for tests and reports).
-pub fn anchor_neighbours() -> usize {
-    NEIGHBOUR_COUNTS[ANCHOR_SLOT]
 }
 
 #[cfg(test)]
