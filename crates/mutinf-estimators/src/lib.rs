@@ -6,6 +6,10 @@
 //!
 //! - [`ksg`]: Kraskov-Stögbauer-Grassberger algorithms 1 and 2, multivariate, exact (agrees
 //!   with an O(N²) brute force, ties included) and fast (kd-tree / sorted marginals, rayon);
+//! - [`conditional`]: conditional MI I(X; Y | Z) — the Frenzel-Pompe k-NN estimator on KSG's
+//!   exact neighbour search (agrees with an O(N²) brute force), and the Gaussian log-det CMI;
+//! - [`time_series`]: transfer entropy with surrogate p-values, lagged MI, sliding-window and
+//!   streaming MI;
 //! - [`entropy`]: Kozachenko-Leonenko k-NN differential entropy and plug-in discrete entropy;
 //! - [`histogram`]: binned MI (equal-width or equal-frequency, optional Miller-Madow);
 //! - [`gmm_mi`]: MI of a Gaussian mixture fitted by EM (BIC), Monte-Carlo with a std error;
@@ -29,6 +33,7 @@
 //! ```
 
 pub mod bootstrap;
+pub mod conditional;
 pub mod entropy;
 pub mod gmm_mi;
 pub mod histogram;
@@ -40,3 +45,4 @@ pub mod preprocess;
 pub mod proficiency;
 pub mod sliced;
 pub mod special;
+pub mod time_series;

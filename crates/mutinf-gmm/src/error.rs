@@ -132,6 +132,71 @@ pub enum GmmError {
     )]
     SingularCovariance { component: usize, iteration: usize },
 
+    /// The size-norm model was given no animals.
+    #[error(
+        "size-norm model: no animals given; pass one T x KD pose array per animal (at least one)"
+    )]
+    NoAnimals,
+
+    /// Two animals' pose arrays have different numbers of columns.
+    #[error(
+        "size-norm model: animal {animal} has {found} columns but animal 0 has {expected}; every animal \
+         needs the same keypoint layout (T x KD, K keypoints in D dimensions, in the same order)"
+    )]
+    AnimalDimMismatch {
+        animal: usize,
+        expected: usize,
+        found: usize,
+    },
+
+    /// The latent dimension exceeds the observed dimension.
+    #[error(
+        "size-norm model: latent dimension M = {latent} exceeds the observed dimension KD = {observed}; \
+         choose 1 <= M <= KD (the latent pose is a compression of the keypoints)"
+    )]
+    LatentTooLarge { latent: usize, observed: usize },
+
+    /// An animal has too few frames for the requested model.
+    #[error(
+        "size-norm model: animal {animal} has {frames} frames but needs at least {min} \
+         (max(components = {components}, latent dimension + 2 = {latent_plus_two})); \
+         supply more frames or lower the latent dimension / component count"
+    )]
+    TooFewFrames {
+        animal: usize,
+        frames: usize,
+        min: usize,
+        components: usize,
+        latent_plus_two: usize,
+    },
+
+    /// An animal's pose array contains NaN or infinity.
+    #[error(
+        "size-norm model: animal {animal} has the non-finite value {value} at frame {frame}, column {column} \
+         (0-based); remove or impute NaN/inf frames before fitting"
+    )]
+    NonFiniteFrame {
+        animal: usize,
+        frame: usize,
+        column: usize,
+        value: f64,
+    },
+
+    /// A covariance or normal-equation matrix lost positive definiteness during size-norm EM.
+    #[error(
+        "size-norm EM: {what} became singular at iteration {iteration}; raise reg_covar or \
+         min_noise_variance, add a map prior (map_prior > 0), or fit fewer components / a smaller latent dimension"
+    )]
+    SizeNormSingular { what: String, iteration: usize },
+
+    /// A per-animal view of a size-norm model (e.g. its observed mixture) is invalid.
+    #[error("size-norm model, animal {animal}: {source}")]
+    AnimalModel {
+        animal: usize,
+        #[source]
+        source: Box<GmmError>,
+    },
+
     /// MI-level bucketing ran out of draws before a level was full.
     #[error(
         "MI-level bucketing: level {level} holds {filled} of {wanted} mixtures after {draws} draws; \
@@ -187,6 +252,27 @@ impl From<GmmError> for MutinfError {
                 column: format!("column {column}"),
                 value,
             },
+            GmmError::NonFiniteFrame {
+                animal,
+                frame,
+                column,
+                value,
+            } => MutinfError::NonFinite {
+                row: frame,
+                column: format!("animal {animal}, column {column}"),
+                value,
+            },
+            GmmError::TooFewFrames {
+                animal,
+                frames,
+                min,
+                ..
+            } => MutinfError::TooFewSamples {
+                n: frames,
+                min,
+                what: format!("size-norm fitting (animal {animal})"),
+                hint: " or lower the latent dimension / component count".into(),
+            },
             GmmError::TooFewRows { rows, min, .. } => MutinfError::TooFewSamples {
                 n: rows,
                 min,
@@ -227,6 +313,10 @@ impl GmmError {
             Self::WeightSum { sum } => format!("weights summing to {sum}"),
             Self::InvalidCoordinates { block, .. } => block.clone(),
             Self::LevelUnfilled { level, .. } => format!("MI level {level}"),
+            Self::AnimalDimMismatch { animal, .. } | Self::AnimalModel { animal, .. } => {
+                format!("animal {animal}")
+            }
+            Self::LatentTooLarge { latent, .. } => format!("latent dimension {latent}"),
             _ => "parameters".into(),
         }
     }

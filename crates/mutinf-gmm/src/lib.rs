@@ -9,7 +9,9 @@
 //!   seeded parallel Monte-Carlo ([`GaussianMixture::mutual_information`]) otherwise;
 //! - [`families`]: the InfoNet paper's training and evaluation families, MI-level buckets and
 //!   order triplets;
-//! - [`em`]: EM fitting (k-means++ start, full covariances, optional observation noise, BIC).
+//! - [`em`]: EM fitting (k-means++ start, full covariances, optional observation noise, BIC);
+//! - [`sizenorm`]: the size-norm model of seed 002 — a latent pose mixture shared by several
+//!   animals, per-animal affine maps into keypoint space, exact EM, and `I(animal; component)`.
 //!
 //! ```
 //! use mutinf_gmm::{GaussianMixture, MonteCarloOptions};
@@ -31,10 +33,12 @@ pub mod families;
 mod linalg;
 mod mixture;
 mod sampling;
+pub mod sizenorm;
 mod truth;
 
 pub use em::{EmConfig, EmFit, fit_best_bic, fit_em};
 pub use error::{GmmError, Result};
 pub use families::{LevelledGmm, OrderTriplet, PaperEvalFamily, PaperTrainFamily};
 pub use mixture::{GaussianMixture, GmmParams};
+pub use sizenorm::{SizeNormConfig, SizeNormFit, SizeNormModel, fit_sizenorm};
 pub use truth::{MonteCarloOptions, TrueMi, analytic_gaussian_mi};

@@ -22,7 +22,7 @@
 
 mod config;
 mod fit;
-mod init;
+pub(crate) mod init;
 
 pub use config::EmConfig;
 pub use fit::{EmFit, fit_best_bic, fit_em};
