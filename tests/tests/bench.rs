@@ -103,7 +103,7 @@ fn timing_quick() {
     // The table readout is recorded when asked for.
     let (_, stdout) = quick("timing", &["--methods", "infonet", "--readout", "scale-fitted", "--sizes", "200"]);
     assert!(stdout.contains("InfoNet checkpoint: embedded:infonet-small"), "{stdout}");
-    assert!(stdout.contains("readout ScaleFitted"), "{stdout}");
+    assert!(stdout.contains("readout scale-fitted"), "{stdout}");
 }
 
 #[test]

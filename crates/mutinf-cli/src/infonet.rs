@@ -6,21 +6,17 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use burn::tensor::Device;
-use mutinf_models::regression::{RegressionEstimator, is_regressor, load_regressor};
-use mutinf_models::{InfoNet, Readout, load_checkpoint, pretrained, read_metadata};
+use mutinf_models::regression::{RegressionEstimator, load_regressor};
+use mutinf_models::{InfoNet, Readout, load_checkpoint, pretrained};
 
-/// Prefix of `--checkpoint` values that name a checkpoint built into this binary.
-pub const EMBEDDED_PREFIX: &str = "embedded:";
+pub use mutinf_models::pretrained::{DEFAULT_REGRESSION, EMBEDDED_PREFIX};
+use mutinf_models::pretrained::{DEFAULT_TABLE, embedded_name, holds_regression};
 
 /// The `--checkpoint` values that select a built-in checkpoint (`mutinf_models::pretrained`).
 pub fn embedded_names() -> Vec<String> {
     pretrained::names().iter().map(|name| format!("{EMBEDDED_PREFIX}{name}")).collect()
 }
 
-/// The built-in table network used when no checkpoint is given for a table readout.
-const DEFAULT_TABLE: &str = "infonet-small";
-/// The built-in regression network used when no checkpoint is given for the regression readout.
-pub const DEFAULT_REGRESSION: &str = "infonet-gt";
 
 /// How InfoNet reads MI off its table (`--readout`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -78,7 +74,7 @@ pub fn load_infonet_with_metadata(
 fn load_from(checkpoint: Option<&Path>, device: &Device) -> anyhow::Result<LoadedInfoNet> {
     let embedded_name = match checkpoint {
         None => DEFAULT_TABLE,
-        Some(path) => match path.to_str().and_then(|s| s.strip_prefix(EMBEDDED_PREFIX)) {
+        Some(path) => match embedded_name(path) {
             Some(name) => name,
             None => {
                 let (net, metadata) = load_checkpoint(path, device).with_context(|| {
@@ -119,14 +115,7 @@ pub fn load_infonet(
 pub fn wants_regression(checkpoint: Option<&Path>, readout: Option<ReadoutChoice>) -> bool {
     match readout {
         Some(choice) => choice == ReadoutChoice::Regression,
-        None => match checkpoint {
-            None => pretrained::kind(DEFAULT_REGRESSION).is_some(),
-            Some(path) => match path.to_str().and_then(|s| s.strip_prefix(EMBEDDED_PREFIX)) {
-                Some(name) => pretrained::kind(name) == Some(pretrained::PretrainedKind::Regression),
-                // An unreadable file goes the table way, whose loader reports the problem.
-                None => read_metadata(path).is_ok_and(|meta| is_regressor(&meta)),
-            },
-        },
+        None => holds_regression(checkpoint),
     }
 }
 
@@ -134,7 +123,7 @@ pub fn wants_regression(checkpoint: Option<&Path>, readout: Option<ReadoutChoice
 pub fn load_regression(checkpoint: Option<&Path>, device: &Device) -> anyhow::Result<(RegressionEstimator, String)> {
     let embedded = match checkpoint {
         None => Some(DEFAULT_REGRESSION),
-        Some(path) => path.to_str().and_then(|s| s.strip_prefix(EMBEDDED_PREFIX)),
+        Some(path) => embedded_name(path),
     };
     match (embedded, checkpoint) {
         (Some(name), _) => {

@@ -24,7 +24,7 @@ pub struct ConfidenceInterval {
 /// One MI estimate: the value in nats plus everything needed to judge and reproduce it.
 ///
 /// Serialises to the JSON the CLI prints:
-/// `{"method", "mi", "std_error", "ci", "n", "seconds", "params"}`.
+/// `{"method", "mi", "std_error", "ci", "n", "seconds", "params"}`, plus `"notes"` when there are any.
 ///
 /// ```
 /// use mutinf_core::MiEstimate;
@@ -48,12 +48,16 @@ pub struct MiEstimate {
     pub seconds: f64,
     /// The parameters that produced it (k, bandwidth, steps, ...), for reproducibility.
     pub params: Map<String, Value>,
+    /// Warnings about how far to trust this value on this data (few samples, tied columns,
+    /// sliced MI, ...), each a sentence that names the alternative. Omitted from JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl MiEstimate {
     /// An estimate with no uncertainty, no parameters and zero time.
     pub fn new(method: impl Into<String>, mi: f64, n: usize) -> Self {
-        Self { method: method.into(), mi, std_error: None, ci: None, n, seconds: 0.0, params: Map::new() }
+        Self { method: method.into(), mi, std_error: None, ci: None, n, seconds: 0.0, params: Map::new(), notes: Vec::new() }
     }
 
     /// The estimate in bits.
@@ -82,6 +86,17 @@ impl MiEstimate {
     /// Records one parameter.
     pub fn with_param(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.params.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// Adds a note on how far to trust the value (see [`MiEstimate::notes`]).
+    ///
+    /// ```
+    /// let e = mutinf_core::MiEstimate::new("ksg", 0.1, 40).with_note("only 40 samples");
+    /// assert_eq!(e.notes, vec!["only 40 samples".to_string()]);
+    /// ```
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
         self
     }
 }

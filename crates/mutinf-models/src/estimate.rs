@@ -31,6 +31,24 @@ pub enum Readout {
     ScaleFitted,
 }
 
+impl Readout {
+    /// The readout's name as the CLI's `--readout` flag and the estimate's `readout` parameter
+    /// spell it (`scale-fitted`, `trained`, ...).
+    ///
+    /// ```
+    /// assert_eq!(mutinf_models::Readout::ScaleFitted.name(), "scale-fitted");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Trained => "trained",
+            Self::Uncalibrated => "uncalibrated",
+            Self::InSample => "in-sample",
+            Self::CrossFit => "cross-fit",
+            Self::ScaleFitted => "scale-fitted",
+        }
+    }
+}
+
 /// The largest table scale [`Readout::ScaleFitted`] may choose.
 pub const MAX_TABLE_SCALE: f64 = 4.0;
 
@@ -212,7 +230,8 @@ impl mutinf_core::Estimator for InfoNetEstimator {
                 .with_param("dx", data.dx())
                 .with_param("dy", data.dy())
                 .with_param("grid", c.grid)
-                .with_param("seed", self.seed));
+                .with_param("seed", self.seed)
+                .with_note(crate::notes::sliced_note(data, summary.slices)));
         }
         let x: Vec<f64> = data.x().column(0).to_vec();
         let y: Vec<f64> = data.y().column(0).to_vec();
@@ -220,14 +239,17 @@ impl mutinf_core::Estimator for InfoNetEstimator {
             let seq = CopulaSequence::from_samples(&x, &y)?;
             Ok(self.net.estimate_sequences_with(&[seq], self.seed, self.readout)?[0])
         });
-        Ok(mutinf_core::MiEstimate::new("infonet", mi?, data.n())
+        let mut estimate = mutinf_core::MiEstimate::new("infonet", mi?, data.n())
             .with_seconds(seconds)
             .with_param("grid", c.grid)
             .with_param("permutations", c.permutations)
             .with_param("holdout", c.holdout)
             .with_param("seed", self.seed)
-            .with_param("readout", format!("{:?}", self.readout))
-            .with_param("calibrated", self.readout == Readout::Trained && self.net.calibration().is_some()))
+            .with_param("readout", self.readout.name())
+            .with_param("calibrated", self.readout == Readout::Trained && self.net.calibration().is_some());
+        estimate.notes.extend(crate::notes::small_n_note(data.n()));
+        estimate.notes.extend(crate::notes::tie_notes(data));
+        Ok(estimate)
     }
 }
 

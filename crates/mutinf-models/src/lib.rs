@@ -40,6 +40,7 @@ mod config;
 mod error;
 mod estimate;
 mod network;
+pub mod notes;
 mod sliced;
 pub mod pretrained;
 pub mod readout;

@@ -82,3 +82,45 @@ pub fn regressor(name: &str, device: &Device) -> Result<(MiRegressor, BTreeMap<S
     let (bytes, origin) = bytes(name, PretrainedKind::Regression)?;
     load_regressor_bytes(bytes, Path::new(&origin), device)
 }
+
+/// Prefix that names a built-in checkpoint where a checkpoint path is expected
+/// (`embedded:infonet-gt`), in the CLI's `--checkpoint` and Python's `checkpoint=`.
+pub const EMBEDDED_PREFIX: &str = "embedded:";
+
+/// The built-in regression network used when no checkpoint is given (the default readout).
+pub const DEFAULT_REGRESSION: &str = "infonet-gt";
+
+/// The built-in table network used when no checkpoint is given for a table readout.
+pub const DEFAULT_TABLE: &str = "infonet-small";
+
+/// The built-in name a checkpoint argument refers to (`embedded:NAME`), or `None` for a file.
+///
+/// ```
+/// use std::path::Path;
+/// use mutinf_models::pretrained::embedded_name;
+/// assert_eq!(embedded_name(Path::new("embedded:infonet-gt")), Some("infonet-gt"));
+/// assert_eq!(embedded_name(Path::new("runs/a/best.safetensors")), None);
+/// ```
+pub fn embedded_name(checkpoint: &Path) -> Option<&str> {
+    checkpoint.to_str().and_then(|s| s.strip_prefix(EMBEDDED_PREFIX))
+}
+
+/// Whether a checkpoint argument (`None`: the default, [`DEFAULT_REGRESSION`]) holds a
+/// regression network: a built-in one of that kind, or a file whose metadata says so. An
+/// unreadable file answers `false`, so the table loader reports what is wrong with it.
+///
+/// ```
+/// use std::path::Path;
+/// use mutinf_models::pretrained::holds_regression;
+/// assert!(holds_regression(None));
+/// assert!(!holds_regression(Some(Path::new("embedded:infonet-small"))));
+/// ```
+pub fn holds_regression(checkpoint: Option<&Path>) -> bool {
+    match checkpoint {
+        None => kind(DEFAULT_REGRESSION) == Some(PretrainedKind::Regression),
+        Some(path) => match embedded_name(path) {
+            Some(name) => kind(name) == Some(PretrainedKind::Regression),
+            None => crate::read_metadata(path).is_ok_and(|meta| crate::regression::is_regressor(&meta)),
+        },
+    }
+}

@@ -139,6 +139,9 @@ fn bad_input_is_an_error_not_a_panic() {
         ndarray::Array2::from_shape_fn((100, 1), |(i, _)| ((i * 5) % 11) as f64),
     )
     .unwrap();
-    let err = est.estimate(&wide).unwrap_err().to_string();
-    assert!(err.contains("--method ksg"), "{err}");
+    // Wider blocks are read as sliced MI, and the estimate says so.
+    let sliced = est.estimate(&wide).unwrap();
+    assert_eq!(sliced.params["sliced"], mutinf_core::slicing::DEFAULT_SLICES);
+    assert!(sliced.notes.iter().any(|n| n.contains("sliced MI")), "{:?}", sliced.notes);
+    assert!(RegressionEstimator::pretrained("infonet-gt", &burn::tensor::Device::flex()).unwrap().with_slices(0, 0).is_err());
 }

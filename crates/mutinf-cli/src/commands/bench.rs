@@ -124,7 +124,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     let mut record = RunRecord::new(command, profile, format!("{device:?}"), args.seed, args.quick);
     record.versions.insert("mutinf".into(), env!("CARGO_PKG_VERSION").into());
     record.checkpoint = loaded.as_ref().map(|l| CheckpointInfo {
-        readout: Some(format!("{:?}", l.net.readout())),
+        readout: Some(l.net.readout().name().to_owned()),
         ..CheckpointInfo::from_metadata(l.origin.clone(), &l.metadata)
     });
     if let Some((h, origin)) = &head {

@@ -7,6 +7,7 @@ use clap::Args;
 use mutinf_core::PairedSamples;
 use mutinf_core::columns::{resolve_columns, split_dims};
 use mutinf_core::io::read_table;
+use mutinf_estimators::conditional::ConditionalSamples;
 
 /// Which file and which columns hold X and Y.
 #[derive(Debug, Args)]
@@ -48,5 +49,35 @@ impl DataArgs {
             bail!("column '{}' is selected for both X and Y; choose disjoint columns", table.names()[*shared]);
         }
         table.paired_indices(&x, &y).with_context(|| format!("in {}", self.file.display()))
+    }
+
+    /// Reads the file and selects X, Y (as in [`DataArgs::load`], without `--dims`) and the
+    /// conditioning block Z from the selection `z`, validated (finite, non-constant, disjoint).
+    pub fn load_conditional(&self, z: &str) -> anyhow::Result<ConditionalSamples> {
+        if self.dims.is_some() {
+            bail!("--dims does not combine with --z; choose X, Y and Z with --x, --y and --z");
+        }
+        let table = read_table(&self.file)?;
+        let x = match &self.x { Some(spec) => resolve_columns(spec, table.names())?, None => vec![0] };
+        let y = match &self.y { Some(spec) => resolve_columns(spec, table.names())?, None => vec![1] };
+        let z = resolve_columns(z, table.names())?;
+        for &j in x.iter().chain(&y).chain(&z) {
+            if j >= table.ncols() {
+                bail!(
+                    "{} has {} column(s); conditional MI needs X, Y and Z columns (choose them with --x, --y, --z)",
+                    self.file.display(),
+                    table.ncols()
+                );
+            }
+        }
+        for (a, b, what) in [(&x, &y, "X and Y"), (&x, &z, "X and Z"), (&y, &z, "Y and Z")] {
+            if let Some(shared) = a.iter().find(|j| b.contains(j)) {
+                bail!("column '{}' is selected for both {what}; choose disjoint columns", table.names()[*shared]);
+            }
+        }
+        let (xs, ys, zs) = (table.select(&x), table.select(&y), table.select(&z));
+        let names = [xs.names().to_vec(), ys.names().to_vec(), zs.names().to_vec()];
+        ConditionalSamples::with_names(xs.data().clone(), ys.data().clone(), zs.data().clone(), names)
+            .with_context(|| format!("in {}", self.file.display()))
     }
 }

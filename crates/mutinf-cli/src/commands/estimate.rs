@@ -2,7 +2,6 @@
 
 use clap::{Args, ValueEnum};
 use mutinf_core::MiEstimate;
-use mutinf_estimators::entropy::distinct_values;
 use serde_json::json;
 
 use super::data::DataArgs;
@@ -14,8 +13,17 @@ use crate::output::{print_json, print_text};
 pub struct EstimateArgs {
     #[command(flatten)]
     pub data: DataArgs,
+    /// Conditioning columns Z (same syntax as --x): estimate the conditional MI I(X;Y|Z)
+    /// (--method ksg: Frenzel-Pompe k-NN, the default with --z; --method gaussian:
+    /// log-determinant). --bootstrap resamples rows; --shuffle is not available.
+    #[arg(long, conflicts_with = "dims")]
+    pub z: Option<String>,
     #[command(flatten)]
     pub method: MethodArgs,
+    /// Whether --method was given on the command line (set by `main`; with --z an unset
+    /// method means ksg instead of infonet).
+    #[arg(skip)]
+    pub method_explicit: bool,
     /// Bootstrap resamples for a percentile confidence interval (0: none).
     #[arg(long, default_value_t = 0)]
     pub bootstrap: usize,
@@ -38,17 +46,21 @@ pub struct EstimateArgs {
 pub enum Format {
     /// One line for people.
     Text,
-    /// One JSON object: method, mi (nats), std_error, ci, n, seconds, params.
+    /// One JSON object: method, mi (nats), std_error, ci, n, seconds, params, notes.
     Json,
+    /// The bare estimate in nats and nothing else: the protocol of BMI's external-script
+    /// estimators (`mutinf estimate FILE --dims DX,DY --format value`).
+    Value,
 }
 
-/// Below this many samples the text output warns that InfoNet reads dependence low
-/// (measured in BENCHMARKS.md, "The scale-fitted readout": −0.13 nats at N = 200, ρ = 0.9;
-/// within 0.05 from N = 500).
-const INFONET_SMALL_N: usize = 500;
-
 /// Runs `mutinf estimate`.
-pub fn run(args: EstimateArgs) -> anyhow::Result<()> {
+pub fn run(mut args: EstimateArgs) -> anyhow::Result<()> {
+    if let Some(z) = args.z.take() {
+        if !args.method_explicit {
+            args.method.method = super::methods::Method::Ksg;
+        }
+        return super::conditional::run(&args, &z);
+    }
     let data = args.data.load()?;
     let estimator = build_estimator(&args.method, args.seed, args.bootstrap == 0 && args.shuffle == 0)?;
     let estimate = if args.bootstrap > 0 {
@@ -65,40 +77,15 @@ pub fn run(args: EstimateArgs) -> anyhow::Result<()> {
     match args.format {
         Format::Text => {
             let mut text = text_line(&estimate) + "\n";
-            if let Some(slices) = estimate.params.get("sliced") {
-                text += &format!(
-                    "note: X has {} column(s) and Y {}; InfoNet reads one of each, so this is sliced MI: the mean \
-                     over {slices} random projection pairs (never more than I(X;Y); compare it with sliced MI only)\n",
-                    data.dx(),
-                    data.dy()
-                );
-            }
-            if estimate.method == "infonet" {
-                if estimate.n < INFONET_SMALL_N {
-                    text += &format!(
-                        "note: N = {}: below N ≈ {INFONET_SMALL_N} InfoNet reads dependence low (Gaussians at N = 200: \
-                         ρ = 0.9 reads 0.70 for 0.83 nats on average; independent data still ≈ 0); --method ksg is \
-                         unbiased there, though noisier\n",
-                        estimate.n
-                    );
-                }
-                for (name, column) in [("X", data.x()), ("Y", data.y())] {
-                    let distinct = distinct_values(&column.column(0).to_vec());
-                    if distinct * 2 < data.n() {
-                        text += &format!(
-                            "note: {name} has {distinct} distinct values in {} rows: InfoNet is trained on continuous \
-                             data and reads heavily tied columns low; --method ksg handles ties (Gao et al. 2017), \
-                             --method hist suits discrete columns\n",
-                            data.n()
-                        );
-                    }
-                }
+            for note in &estimate.notes {
+                text += &format!("note: {note}\n");
             }
             if let Some(b) = &baseline {
                 text += &format!("shuffled Y ({} times): {}\n", args.shuffle, text_line(b));
             }
             print_text(&text)?;
         }
+        Format::Value => print_text(&format!("{}\n", estimate.mi))?,
         Format::Json => {
             let mut value = serde_json::to_value(&estimate)?;
             if let Some(b) = &baseline {
@@ -112,7 +99,12 @@ pub fn run(args: EstimateArgs) -> anyhow::Result<()> {
 
 /// `I(X;Y) = 0.4133 nats (0.5963 bits)  ksg k=3  N=2000  0.6 ms`, plus uncertainty if any.
 pub fn text_line(e: &MiEstimate) -> String {
-    let mut line = format!("I(X;Y) = {:.4} nats ({:.4} bits)", e.mi, e.bits());
+    text_line_for("I(X;Y)", e)
+}
+
+/// [`text_line`] for another quantity: `I(X;Y|Z) = …`, `TE(X→Y) = …`.
+pub fn text_line_for(quantity: &str, e: &MiEstimate) -> String {
+    let mut line = format!("{quantity} = {:.4} nats ({:.4} bits)", e.mi, e.bits());
     if let Some(se) = e.std_error {
         line += &format!(" ± {se:.4}");
     }
@@ -134,6 +126,6 @@ pub fn text_line(e: &MiEstimate) -> String {
     line
 }
 
-fn human_seconds(seconds: f64) -> String {
+pub fn human_seconds(seconds: f64) -> String {
     if seconds < 1.0 { format!("{:.1} ms", seconds * 1e3) } else { format!("{seconds:.2} s") }
 }

@@ -4,9 +4,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use mutinf_core::{Estimator, MiEstimate, PairedSamples};
 use mutinf_mine::{Bound, MineEstimator, MineParams, StepReport};
-use mutinf_estimators::sliced::Sliced;
 use mutinf_models::InfoNetEstimator;
-use mutinf_models::regression::RegressionEstimator;
 
 use crate::device::{CpuBackend, DeviceChoice, inference_lanes, select};
 use mutinf_estimators::bootstrap::{Bootstrap, BootstrapParams};
@@ -29,6 +27,9 @@ pub enum Method {
     Kde,
     /// Histogram (binned) plug-in estimate.
     Hist,
+    /// Gaussian (log-determinant of the sample covariance): exact for Gaussian data, blind to
+    /// non-linear dependence; with `estimate --z` the Gaussian conditional MI.
+    Gaussian,
     /// Fit a Gaussian mixture by EM (K chosen by BIC), then the MI of the fit by Monte-Carlo.
     Gmm,
     /// MINE: Donsker-Varadhan bound, moving-average corrected gradient (statistics network
@@ -130,7 +131,7 @@ pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::
             let device = select(args.device, CpuBackend::Flex)?;
             if crate::infonet::wants_regression(args.checkpoint.as_deref(), args.readout) {
                 let (head, _) = crate::infonet::load_regression(args.checkpoint.as_deref(), &device)?;
-                return Ok(Box::new(RegressionOrSliced { head, slices: args.sliced, seed }));
+                return Ok(Box::new(head.with_slices(args.sliced, seed)?));
             }
             let net = crate::infonet::load_infonet(args.checkpoint.as_deref(), &device, inference_lanes(args.device), args.readout)?;
             let mut estimator = InfoNetEstimator::new(net);
@@ -155,6 +156,7 @@ pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::
             let bins = args.bins.map_or(Bins::Auto, Bins::Fixed);
             Box::new(HistogramParams::new().bin_rule(bins).binning(binning).miller_madow(args.miller_madow).check()?)
         }
+        Method::Gaussian => Box::new(super::conditional::GaussianMi),
         Method::Gmm => Box::new(
             GmmMiParams::new().max_components(args.max_components).samples(args.mc_samples).seed(seed).check()?,
         ),
@@ -169,35 +171,6 @@ pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::
             Box::new(NeuralEstimator { inner: MineEstimator::new(params, device)?, progress })
         }
     })
-}
-
-/// InfoNet's regression readout: one X and one Y column directly; wider blocks as sliced MI over
-/// `slices` random projection pairs (as the table readouts do).
-struct RegressionOrSliced {
-    head: RegressionEstimator,
-    slices: usize,
-    seed: u64,
-}
-
-impl Estimator for RegressionOrSliced {
-    fn method(&self) -> &str {
-        "infonet"
-    }
-
-    fn estimate(&self, data: &PairedSamples) -> mutinf_core::Result<MiEstimate> {
-        if data.dx() == 1 && data.dy() == 1 {
-            return self.head.estimate(data);
-        }
-        let e = Sliced::new(&self.head, self.slices, self.seed)?.estimate(data)?;
-        Ok(e.with_param("sliced", self.slices).with_param("readout", "regression"))
-    }
-
-    fn estimate_many(&self, data: &[PairedSamples]) -> mutinf_core::Result<Vec<MiEstimate>> {
-        if data.iter().all(|d| d.dx() == 1 && d.dy() == 1) {
-            return self.head.estimate_many(data);
-        }
-        data.iter().map(|d| self.estimate(d)).collect()
-    }
 }
 
 /// A MINE-family estimator that shows an indicatif bar (step, smoothed estimate, ETA) while

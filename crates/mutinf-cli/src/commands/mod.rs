@@ -2,10 +2,18 @@
 
 pub mod bench;
 pub mod calibrate;
+pub mod conditional;
 mod data;
+pub mod entropy;
 pub mod estimate;
 pub mod generate;
+pub mod lagged;
 pub mod matrix;
 mod methods;
+pub mod proficiency;
+pub mod sizenorm;
+mod statistic;
+pub mod stream;
+pub mod te;
 pub mod train;
 pub mod train_head;
