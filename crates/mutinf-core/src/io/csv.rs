@@ -136,16 +136,43 @@ pub fn write_csv(path: impl AsRef<Path>, table: &Table) -> Result<()> {
             if j > 0 {
                 out.push(',');
             }
-            write!(out, "{v:?}").expect("writing to a String cannot fail");
+            write_value(&mut out, *v);
         }
         out.push('\n');
     }
     std::fs::write(path, out).map_err(|e| MutinfError::io(path, e))
 }
 
+/// Integral values (counts, indices, labels) as integers, everything else in the shortest form
+/// that reads back to the same f64 (`{:?}`); both parse back exactly.
+fn write_value(out: &mut String, v: f64) {
+    // Below 2^53 every integral f64 is an exact i64; -0.0 keeps its sign through `{:?}`.
+    let integral = v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 && !(v == 0.0 && v.is_sign_negative());
+    if integral {
+        write!(out, "{}", v as i64).expect("writing to a String cannot fail");
+    } else {
+        write!(out, "{v:?}").expect("writing to a String cannot fail");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_values_read_back_exactly_and_integers_print_as_integers() {
+        let values = [0.0, -0.0, 1.0, -3.0, 2.5, 1e-300, 0.1 + 0.2, 9_007_199_254_740_992.0, 1e300, f64::MIN_POSITIVE];
+        let mut text = String::new();
+        for v in values {
+            write_value(&mut text, v);
+            text.push(' ');
+        }
+        assert!(text.starts_with("0 -0.0 1 -3 2.5 "), "{text}");
+        for (word, v) in text.split_whitespace().zip(values) {
+            let back: f64 = word.parse().unwrap();
+            assert_eq!(back.to_bits(), v.to_bits(), "{word}");
+        }
+    }
 
     fn parse(text: &str) -> Result<Table> {
         read_csv_str(text)
