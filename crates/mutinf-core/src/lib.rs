@@ -34,4 +34,4 @@ pub mod slicing;
 
 pub use error::{MutinfError, Result};
 pub use estimate::{ConfidenceInterval, Estimator, MiEstimate, NATS_PER_BIT, timed};
-pub use samples::PairedSamples;
+pub use samples::{PairedSamples, check_block};

@@ -61,8 +61,8 @@ impl PairedSamples {
         if x.nrows() < 2 {
             return Err(MutinfError::too_few(x.nrows(), 2, "mutual information"));
         }
-        check_block(&x, &x_names)?;
-        check_block(&y, &y_names)?;
+        check_block(x.view(), &x_names)?;
+        check_block(y.view(), &y_names)?;
         Ok(Self { x, y, x_names, y_names })
     }
 
@@ -156,7 +156,16 @@ impl PairedSamples {
     }
 }
 
-fn check_block(block: &Array2<f64>, names: &[String]) -> Result<()> {
+/// Checks one block of columns as [`PairedSamples`] does: no NaN or infinite value, no constant
+/// column; errors name the column (`names[j]`) and the row. Other sample types (conditional
+/// blocks) use it so their errors read the same.
+///
+/// ```
+/// use ndarray::array;
+/// let err = mutinf_core::check_block(array![[1.0, 2.0], [1.0, 3.0]].view(), &["a".into(), "b".into()]).unwrap_err();
+/// assert!(err.to_string().contains("column 'a' is constant"));
+/// ```
+pub fn check_block(block: ArrayView2<'_, f64>, names: &[String]) -> Result<()> {
     for (j, column) in block.axis_iter(Axis(1)).enumerate() {
         if let Some((row, &value)) = column.iter().enumerate().find(|(_, v)| !v.is_finite()) {
             return Err(MutinfError::NonFinite { row, column: names[j].clone(), value });

@@ -1,7 +1,7 @@
 //! Validated triples (X, Y, Z) for conditional MI.
 
-use mutinf_core::{MutinfError, Result};
-use ndarray::{Array2, ArrayView2, Axis};
+use mutinf_core::{MutinfError, Result, check_block};
+use ndarray::{Array2, ArrayView2};
 
 /// N observations of three blocks: X (N x dx), Y (N x dy) and the conditioning block Z
 /// (N x dz), all f64, for I(X; Y | Z).
@@ -115,21 +115,6 @@ impl ConditionalSamples {
     pub fn names(&self) -> &[Vec<String>; 3] {
         &self.names
     }
-}
-
-/// Non-finite values and constant columns, named by column (the same rules, and the same
-/// error variants, as `PairedSamples`).
-fn check_block(block: ArrayView2<'_, f64>, names: &[String]) -> Result<()> {
-    for (j, column) in block.axis_iter(Axis(1)).enumerate() {
-        if let Some((row, &value)) = column.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(MutinfError::NonFinite { row, column: names[j].clone(), value });
-        }
-        let first = column[0];
-        if column.iter().all(|&v| v == first) {
-            return Err(MutinfError::ConstantColumn { column: names[j].clone(), value: first });
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
