@@ -14,6 +14,7 @@ True
 from . import bmi, generate, sklearn
 from ._api import METHODS, InfoNet, estimate, estimate_many, matrix
 from ._estimate import Estimate, Interval
+from ._time_series import conditional_mi, lagged_mi, transfer_entropy
 from ._mutinf import __version__
 
 __all__ = [
@@ -23,9 +24,12 @@ __all__ = [
     "Interval",
     "__version__",
     "bmi",
+    "conditional_mi",
     "estimate",
     "estimate_many",
     "generate",
+    "lagged_mi",
     "matrix",
     "sklearn",
+    "transfer_entropy",
 ]

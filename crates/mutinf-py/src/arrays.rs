@@ -20,7 +20,7 @@ impl Block<'_> {
     /// The block as an owned, standard-layout f64 array. (numpy's own ndarray version may
     /// differ from ours, so the values are read through its view in logical order, whatever
     /// the strides, rather than by sharing ndarray types.)
-    fn to_f64(&self) -> Array2<f64> {
+    pub fn to_f64(&self) -> Array2<f64> {
         let (shape, values): (_, Vec<f64>) = match self {
             Self::F64(a) => (a.shape(), a.as_array().iter().copied().collect()),
             Self::F32(a) => (a.shape(), a.as_array().iter().map(|&v| f64::from(v)).collect()),

@@ -6,6 +6,7 @@
 //! `ValueError` carrying the library's message (the one the CLI prints).
 
 mod arrays;
+mod conditional;
 mod errors;
 mod generate;
 mod methods;
@@ -104,6 +105,8 @@ fn _mutinf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(column_pairs_mi, m)?)?;
     m.add_function(wrap_pyfunction!(prepare, m)?)?;
     m.add_function(wrap_pyfunction!(pretrained_names, m)?)?;
+    m.add_function(wrap_pyfunction!(conditional::conditional_mi_json, m)?)?;
+    m.add_function(wrap_pyfunction!(conditional::transfer_entropy_json, m)?)?;
     m.add_function(wrap_pyfunction!(generate::gaussian, m)?)?;
     m.add_function(wrap_pyfunction!(generate::gmm, m)?)?;
     m.add("DEFAULT_SLICES", mutinf_core::slicing::DEFAULT_SLICES)?;
