@@ -170,3 +170,36 @@ fn mine_family_estimates_dependence_and_independence() {
     assert!(stderr.contains("batch size"), "{stderr}");
     run_usage_error(["estimate", dependent.to_str().unwrap(), "--method", "nwj", "--lr", "-1"]);
 }
+
+#[test]
+fn a_diverged_optimisation_is_an_error_not_a_result() {
+    // Issue 17: MINE with --lr 1e9 printed about -7e32 nats with exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _) = generate_gaussian(dir.path(), "g.csv", 0.6, 1000, 5);
+    let out = run(["estimate", file.to_str().unwrap(), "--method", "mine", "--lr", "1e9", "--steps", "200"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("no dependence can produce") && err.contains("lower --lr"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing is printed as a result");
+}
+
+#[test]
+fn estimates_do_not_depend_on_a_column_scaled_to_1e300() {
+    // Issue 17: squaring values near 1e300 overflowed the standard deviation, and KSG read ≈ 0.
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _) = generate_gaussian(dir.path(), "g.csv", 0.6, 1500, 6);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines = text.lines();
+    let mut scaled = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        let (a, b) = line.split_once(',').unwrap();
+        scaled += &format!("{:?},{b}\n", a.parse::<f64>().unwrap() * 1e300);
+    }
+    let big = dir.path().join("big.csv");
+    std::fs::write(&big, scaled).unwrap();
+    for method in ["ksg", "ksg2", "gmm"] {
+        let base = mi(&estimate_json(&[file.to_str().unwrap(), "--method", method]));
+        let huge = mi(&estimate_json(&[big.to_str().unwrap(), "--method", method]));
+        assert!((base - huge).abs() < 1e-6, "{method}: {base} vs {huge} with X scaled by 1e300");
+    }
+}

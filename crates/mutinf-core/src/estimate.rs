@@ -10,6 +10,10 @@ use crate::{PairedSamples, Result};
 /// ln 2: divide nats by this to get bits.
 pub const NATS_PER_BIT: f64 = std::f64::consts::LN_2;
 
+/// Below this an estimate is impossible rather than noisy: estimator bias takes values on
+/// independent data a little below zero, never by a whole nat (MI ≥ 0).
+pub const IMPLAUSIBLE_BELOW_NATS: f64 = -1.0;
+
 /// A two-sided confidence interval in nats.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ConfidenceInterval {
@@ -87,6 +91,31 @@ impl MiEstimate {
     pub fn with_param(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.params.insert(name.to_owned(), value.into());
         self
+    }
+
+    /// The estimate, or an error when its value is impossible: not finite, or below
+    /// [`IMPLAUSIBLE_BELOW_NATS`] (a diverged optimisation, a broken checkpoint). Front ends call
+    /// this before printing, so no command reports such a value as a result.
+    ///
+    /// ```
+    /// use mutinf_core::MiEstimate;
+    /// assert!(MiEstimate::new("ksg", -0.02, 500).plausible().is_ok());
+    /// assert!(MiEstimate::new("mine", -6.9e32, 500).plausible().is_err());
+    /// assert!(MiEstimate::new("infonet", f64::NAN, 500).plausible().is_err());
+    /// ```
+    pub fn plausible(self) -> Result<Self> {
+        if self.mi.is_finite() && self.mi >= IMPLAUSIBLE_BELOW_NATS {
+            return Ok(self);
+        }
+        Err(crate::MutinfError::EstimationFailed {
+            method: self.method.clone(),
+            reason: format!(
+                "it returned {} nats, which no dependence can produce (MI ≥ 0): the method diverged or its network is \
+                 broken; for the MINE family lower --lr (or raise --batch), for InfoNet check the checkpoint (without \
+                 --checkpoint the built-in one is used), or try --method ksg",
+                self.mi
+            ),
+        })
     }
 
     /// Adds a note on how far to trust the value (see [`MiEstimate::notes`]).

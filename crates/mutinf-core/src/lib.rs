@@ -33,5 +33,5 @@ mod samples;
 pub mod slicing;
 
 pub use error::{MutinfError, Result};
-pub use estimate::{ConfidenceInterval, Estimator, MiEstimate, NATS_PER_BIT, timed};
+pub use estimate::{ConfidenceInterval, Estimator, IMPLAUSIBLE_BELOW_NATS, MiEstimate, NATS_PER_BIT, timed};
 pub use samples::{PairedSamples, check_block};

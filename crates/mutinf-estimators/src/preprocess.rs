@@ -28,8 +28,29 @@ pub fn scale_columns(block: ArrayView2<'_, f64>) -> Array2<f64> {
     out
 }
 
-/// Population standard deviation (ddof = 0), two-pass.
+/// Population standard deviation (ddof = 0), two-pass, without overflow: the values are first
+/// scaled by a power of two near their largest magnitude. Scaling by a power of two is exact, so
+/// wherever the plain two-pass formula does not overflow or underflow the result is bit-for-bit
+/// the same; values near ±1e300 (whose squares overflow) still give a finite, correct value.
+///
+/// ```
+/// use mutinf_estimators::preprocess::population_std;
+/// assert_eq!(population_std([1.0, 3.0].into_iter()), 1.0);
+/// let huge = population_std([1e300, 3e300].into_iter());
+/// assert!((huge / 1e300 - 1.0).abs() < 1e-12);
+/// ```
 pub fn population_std(values: impl Iterator<Item = f64> + Clone) -> f64 {
+    let max_abs = values.clone().fold(0.0f64, |m, v| m.max(v.abs()));
+    if max_abs == 0.0 || !max_abs.is_finite() {
+        return plain_population_std(values);
+    }
+    // 2^e ≤ max_abs < 2^(e+1); the clamp keeps both factors normal, finite powers of two.
+    let e = (max_abs.log2().floor() as i32).clamp(-1000, 1000);
+    let (down, up) = (2f64.powi(-e), 2f64.powi(e));
+    plain_population_std(values.map(move |v| v * down)) * up
+}
+
+fn plain_population_std(values: impl Iterator<Item = f64> + Clone) -> f64 {
     let (mut n, mut sum) = (0usize, 0.0);
     for v in values.clone() {
         n += 1;
@@ -46,4 +67,20 @@ pub fn population_std(values: impl Iterator<Item = f64> + Clone) -> f64 {
 /// An N x d view as a contiguous row-major vector (what the neighbour indices take).
 pub(crate) fn row_major(block: ArrayView2<'_, f64>) -> Vec<f64> {
     block.iter().copied().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_standard_deviation_is_exact_for_ordinary_values_and_finite_for_huge_ones() {
+        let values: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1013) as f64 * 0.37 - 150.0).collect();
+        assert_eq!(population_std(values.iter().copied()), plain_population_std(values.iter().copied()));
+        for scale in [1e-300, 1e154, 1e300] {
+            let scaled = population_std(values.iter().map(|v| v * scale));
+            let want = plain_population_std(values.iter().copied()) * scale;
+            assert!(scaled.is_finite() && (scaled / want - 1.0).abs() < 1e-12, "scale {scale}: {scaled} vs {want}");
+        }
+    }
 }

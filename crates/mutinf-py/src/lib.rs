@@ -14,7 +14,7 @@ mod methods;
 use numpy::{PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 
-use mutinf_core::PairedSamples;
+use mutinf_core::{MiEstimate, PairedSamples};
 
 use crate::arrays::{Block, column_pair, paired, table_f64};
 use crate::errors::to_py;
@@ -40,7 +40,8 @@ fn run_one(prepared: &Prepared, options: &MethodOptions, data: &PairedSamples) -
     let estimate = match prepared.bootstrap() {
         Some(bootstrap) => bootstrap.run(estimator, data)?,
         None => estimator.estimate(data)?,
-    };
+    }
+    .plausible()?;
     let baseline = match options.shuffle {
         0 => None,
         repeats => Some(mutinf_estimators::bootstrap::shuffle_baseline(estimator, data, repeats, options.seed)?),
@@ -56,7 +57,7 @@ fn estimate_many_json(py: Python<'_>, pairs: Vec<(Block<'_>, Block<'_>)>, option
     let data = pairs.iter().map(|(x, y)| paired(x, y)).collect::<PyResult<Vec<_>>>()?;
     let prepared = methods::prepared(&options).map_err(to_py)?;
     py.detach(|| -> Result<Vec<String>, errors::Error> {
-        let estimates = prepared.estimate_many(&data)?;
+        let estimates = prepared.estimate_many(&data)?.into_iter().map(MiEstimate::plausible).collect::<Result<Vec<_>, _>>()?;
         Ok(estimates.iter().map(serde_json::to_string).collect::<Result<_, _>>()?)
     })
     .map_err(to_py)
@@ -78,7 +79,7 @@ fn column_pairs_mi(py: Python<'_>, table: PyReadonlyArray2<'_, f64>, pairs: Vec<
     let columns = columns.view();
     py.detach(|| -> Result<Vec<f64>, errors::Error> {
         let data = pairs.iter().map(|&(i, j)| column_pair(columns, i, j)).collect::<Result<Vec<_>, _>>()?;
-        Ok(prepared.estimate_many(&data)?.into_iter().map(|e| e.mi).collect())
+        Ok(prepared.estimate_many(&data)?.into_iter().map(|e| e.plausible().map(|e| e.mi)).collect::<Result<_, _>>()?)
     })
     .map_err(to_py)
 }

@@ -68,7 +68,8 @@ pub fn run(mut args: EstimateArgs) -> anyhow::Result<()> {
         bootstrap.run(estimator.as_ref(), &data)?
     } else {
         estimator.estimate(&data)?
-    };
+    }
+    .plausible()?;
     let baseline = if args.shuffle > 0 {
         Some(mutinf_estimators::bootstrap::shuffle_baseline(estimator.as_ref(), &data, args.shuffle, args.seed)?)
     } else {
