@@ -9,21 +9,16 @@ use mutinf_estimators::entropy::distinct_values;
 /// scale-fitted readout": −0.13 nats at N = 200, ρ = 0.9; within 0.05 from N = 500).
 pub const TABLE_SMALL_N: usize = 500;
 
-/// A column with fewer distinct values than half its rows is "heavily tied".
-fn heavily_tied(column: &[f64]) -> bool {
-    distinct_values(column) * 2 < column.len()
-}
-
 /// The notes every InfoNet readout shares: heavily tied X or Y (it is trained on continuous data).
 pub(crate) fn tie_notes(data: &PairedSamples) -> Vec<String> {
     let mut notes = Vec::new();
     for (name, block) in [("X", data.x()), ("Y", data.y())] {
-        let column = block.column(0).to_vec();
-        if heavily_tied(&column) {
+        // "Heavily tied": fewer distinct values than half the rows.
+        let distinct = distinct_values(&block.column(0).to_vec());
+        if distinct * 2 < data.n() {
             notes.push(format!(
-                "{name} has {} distinct values in {} rows: InfoNet is trained on continuous data and reads heavily \
-                 tied columns low; the ksg method handles ties (Gao et al. 2017), hist suits discrete columns",
-                distinct_values(&column),
+                "{name} has {distinct} distinct values in {} rows: InfoNet is trained on continuous data and reads \
+                 heavily tied columns low; the ksg method handles ties (Gao et al. 2017), hist suits discrete columns",
                 data.n()
             ));
         }

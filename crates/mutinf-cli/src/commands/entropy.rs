@@ -1,7 +1,6 @@
 //! `mutinf entropy`: the entropy of a column block — Kozachenko-Leonenko k-NN differential
 //! entropy for continuous data, plug-in with the Miller-Madow correction for discrete data.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -9,7 +8,7 @@ use clap::Args;
 use mutinf_core::columns::resolve_columns;
 use mutinf_core::io::read_table;
 use mutinf_core::{MiEstimate, PairedSamples};
-use mutinf_estimators::entropy::{KlEntropyParams, distinct_values};
+use mutinf_estimators::entropy::{KlEntropyParams, distinct_values, joint_discrete_entropy, miller_madow_correction};
 use ndarray::ArrayView2;
 use serde_json::json;
 
@@ -78,22 +77,6 @@ pub fn detect_kind(block: ArrayView2<'_, f64>) -> Kind {
     if discrete { Kind::Discrete } else { Kind::Continuous }
 }
 
-/// Plug-in joint entropy of the rows of `block` (each distinct row one symbol), the number of
-/// symbols seen, and the Miller-Madow corrected value H + (m - 1)/(2N).
-pub fn plug_in_entropy(block: ArrayView2<'_, f64>) -> (f64, usize, f64) {
-    let n = block.nrows();
-    let mut counts: HashMap<Vec<u64>, usize> = HashMap::new();
-    for row in block.rows() {
-        let key = row.iter().map(|&v| if v == 0.0 { 0 } else { v.to_bits() }).collect();
-        *counts.entry(key).or_insert(0) += 1;
-    }
-    let mut c: Vec<usize> = counts.into_values().collect();
-    c.sort_unstable(); // a fixed summation order
-    let h = -c.iter().map(|&c| c as f64 / n as f64).map(|p| p * p.ln()).sum::<f64>();
-    let m = c.len();
-    (h, m, h + (m as f64 - 1.0) / (2.0 * n as f64))
-}
-
 /// Runs `mutinf entropy`.
 pub fn run(args: EntropyArgs) -> anyhow::Result<()> {
     let table = read_table(&args.file)?;
@@ -107,7 +90,8 @@ pub fn run(args: EntropyArgs) -> anyhow::Result<()> {
     };
     let estimate = match kind {
         Kind::Discrete => Statistic::new("plug-in-miller-madow", |d: &PairedSamples| {
-            let (plug_in, symbols, h) = plug_in_entropy(d.x());
+            let (plug_in, symbols) = joint_discrete_entropy(d.x());
+            let h = plug_in + miller_madow_correction(symbols, d.n());
             Ok(MiEstimate::new("plug-in-miller-madow", h, d.n()).with_param("plug_in", plug_in).with_param("symbols", symbols))
         })
         .run(&data, args.bootstrap, args.level, args.seed)?,

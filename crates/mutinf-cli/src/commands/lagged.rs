@@ -7,9 +7,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use mutinf_core::columns::resolve_columns;
 use mutinf_core::io::read_table;
-use mutinf_core::{MutinfError, PairedSamples};
-use mutinf_estimators::time_series::{LagEstimate, lagged_mi, peak};
-use ndarray::s;
+use mutinf_estimators::time_series::{LagEstimate, lagged_mi, lagged_mi_batched, peak};
 use serde_json::json;
 
 use super::estimate::{human_seconds, text_line_for};
@@ -94,7 +92,7 @@ pub fn run(args: LaggedArgs) -> anyhow::Result<()> {
     let curve = if args.method.method == Method::Infonet {
         // InfoNet batches: all lags in one estimate_many call (memory-bounded chunks inside);
         // each value equals `estimate` on that lag's rows.
-        infonet_curve(&data, &lags, estimator.as_ref())?
+        lagged_mi_batched(&data, &lags, estimator.as_ref())?
     } else {
         lagged_mi(data.x(), data.y(), &lags, estimator.as_ref())?
     };
@@ -131,35 +129,6 @@ pub fn run(args: LaggedArgs) -> anyhow::Result<()> {
             "seconds": seconds,
         })),
     }
-}
-
-/// The rows (x[t], y[t + lag]) of every lag, estimated in one `estimate_many` call.
-fn infonet_curve(data: &PairedSamples, lags: &[i64], estimator: &dyn mutinf_core::Estimator) -> anyhow::Result<Vec<LagEstimate>> {
-    let n = data.n();
-    if let Some(&bad) = lags.iter().find(|l| l.unsigned_abs() as usize + 2 > n) {
-        return Err(MutinfError::invalid(
-            "lag",
-            bad,
-            format!("with N = {n} time points a lag leaves N − |lag| pairs; keep |lag| ≤ {} (smaller is better)", n.saturating_sub(2)),
-        )
-        .into());
-    }
-    let sets = lags
-        .iter()
-        .map(|&lag| {
-            let m = n - lag.unsigned_abs() as usize;
-            let (x0, y0) = if lag >= 0 { (0, lag as usize) } else { (lag.unsigned_abs() as usize, 0) };
-            PairedSamples::with_names(
-                data.x().slice(s![x0..x0 + m, ..]).to_owned(),
-                data.y().slice(s![y0..y0 + m, ..]).to_owned(),
-                data.x_names().to_vec(),
-                data.y_names().to_vec(),
-            )
-            .with_context(|| format!("at lag {lag}"))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let estimates = estimator.estimate_many(&sets)?;
-    Ok(lags.iter().zip(estimates).map(|(&lag, e)| LagEstimate { lag, estimate: e.with_param("lag", lag) }).collect())
 }
 
 fn plot(curve: &[LagEstimate], best: &LagEstimate, args: &LaggedArgs, path: &std::path::Path) -> anyhow::Result<()> {

@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use mutinf_core::Estimator;
 use mutinf_core::columns::resolve_columns;
+use mutinf_core::io::{CsvHeader, split_fields};
 use mutinf_estimators::time_series::{StreamingMi, WindowEstimate};
 use serde_json::json;
 
@@ -76,18 +77,16 @@ pub fn run(args: StreamArgs) -> anyhow::Result<()> {
             continue;
         }
         if stream.is_none() {
-            delimiter = [',', '\t', ';'].into_iter().find(|&d| line.contains(d)).unwrap_or(',');
-            let fields = split(line, delimiter);
-            let is_header = fields.iter().any(|f| f.parse::<f64>().is_err());
-            let names: Vec<String> =
-                if is_header { fields.iter().map(|f| f.to_string()).collect() } else { (0..fields.len()).map(|j| j.to_string()).collect() };
-            stream = Some(Stream::new(&args, names, estimator.as_ref(), step)?);
+            let header = CsvHeader::detect(line);
+            delimiter = header.delimiter;
+            let is_header = header.is_header;
+            stream = Some(Stream::new(&args, header.names, estimator.as_ref(), step)?);
             if is_header {
                 continue;
             }
         }
         let s = stream.as_mut().expect("set above");
-        let fields = split(line, delimiter);
+        let fields: Vec<&str> = split_fields(line, delimiter).collect();
         match s.push(&fields, line_no, &source) {
             Ok(Some(window)) => emit(&window, s, args.format)?,
             Ok(None) => {}
@@ -158,10 +157,6 @@ impl<'a> Stream<'a> {
         }
         result.with_context(|| format!("{source}, line {line_no}"))
     }
-}
-
-fn split(line: &str, delimiter: char) -> Vec<&str> {
-    line.split(delimiter).map(|f| f.trim().trim_matches('"').trim()).collect()
 }
 
 /// One line per window, flushed (print_text flushes).

@@ -48,21 +48,16 @@ fn parse_csv(text: &str, path: &Path) -> Result<Table> {
 
     let format_err = |reason: &str| MutinfError::Format { path: path.to_path_buf(), reason: reason.to_owned() };
     let (first_line_no, first_line) = lines.next().ok_or_else(|| format_err("the file has no data; expected a CSV with one column per variable"))?;
-    let delimiter = detect_delimiter(first_line);
-    let first_fields: Vec<&str> = split(first_line, delimiter).collect();
-    let ncols = first_fields.len();
-    let is_header = first_fields.iter().any(|f| parse_number(f).is_none());
-
-    let names: Vec<String> =
-        if is_header { first_fields.iter().map(|f| f.to_string()).collect() } else { (0..ncols).map(|j| j.to_string()).collect() };
+    let CsvHeader { delimiter, names, is_header } = CsvHeader::detect(first_line);
+    let ncols = names.len();
 
     let mut values = Vec::new();
     let mut nrows = 0;
     let mut push_row = |line_no: usize, line: &str| -> Result<()> {
         let start = values.len();
-        for (j, field) in split(line, delimiter).enumerate() {
+        for (j, field) in split_fields(line, delimiter).enumerate() {
             if j >= ncols {
-                let found = split(line, delimiter).count();
+                let found = split_fields(line, delimiter).count();
                 return Err(ragged(path, line_no, ncols, found));
             }
             let value = parse_number(field).ok_or_else(|| MutinfError::Parse {
@@ -97,11 +92,46 @@ fn ragged(path: &Path, line: usize, expected: usize, found: usize) -> MutinfErro
     MutinfError::RaggedRow { path: PathBuf::from(path), line, expected, found }
 }
 
-fn detect_delimiter(line: &str) -> char {
-    [',', '\t', ';'].into_iter().find(|&d| line.contains(d)).unwrap_or(',')
+/// How a CSV reads, from its first non-empty, non-comment line: the delimiter (the first of
+/// `,`, tab, `;` the line contains; `,` otherwise) and the column names: the line's fields when
+/// any of them is not a number (a header line), else `0, 1, …` (no header: the line is data).
+/// The file reader and `mutinf stream` both use it, so a stream reads like a file.
+///
+/// ```
+/// use mutinf_core::io::CsvHeader;
+/// let h = CsvHeader::detect("time;load");
+/// assert_eq!((h.delimiter, h.is_header, h.names.clone()), (';', true, vec!["time".to_string(), "load".to_string()]));
+/// assert!(!CsvHeader::detect("1.5\t2").is_header);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvHeader {
+    /// The field delimiter.
+    pub delimiter: char,
+    /// One name per column.
+    pub names: Vec<String>,
+    /// Whether the first line is a header (else it is the first data row).
+    pub is_header: bool,
 }
 
-fn split(line: &str, delimiter: char) -> impl Iterator<Item = &str> {
+impl CsvHeader {
+    /// Reads the layout off the first line.
+    pub fn detect(first_line: &str) -> Self {
+        let delimiter = [',', '\t', ';'].into_iter().find(|&d| first_line.contains(d)).unwrap_or(',');
+        let fields: Vec<&str> = split_fields(first_line, delimiter).collect();
+        let is_header = fields.iter().any(|f| parse_number(f).is_none());
+        let names =
+            if is_header { fields.iter().map(|f| f.to_string()).collect() } else { (0..fields.len()).map(|j| j.to_string()).collect() };
+        Self { delimiter, names, is_header }
+    }
+}
+
+/// The fields of one CSV line: split at `delimiter`, each trimmed of spaces and quotes.
+///
+/// ```
+/// let fields: Vec<&str> = mutinf_core::io::split_fields(" 1, \"b\" ,3", ',').collect();
+/// assert_eq!(fields, ["1", "b", "3"]);
+/// ```
+pub fn split_fields(line: &str, delimiter: char) -> impl Iterator<Item = &str> {
     line.split(delimiter).map(|f| f.trim().trim_matches('"').trim())
 }
 

@@ -82,9 +82,44 @@ impl KlEntropy {
 /// assert!((h - std::f64::consts::LN_2).abs() < 1e-15);
 /// ```
 pub fn discrete_entropy(values: &[f64]) -> f64 {
-    let n = values.len() as f64;
-    let mut counts: Vec<usize> = symbol_counts(values).into_values().collect();
-    counts.sort_unstable(); // fixed summation order
+    entropy_of_counts(symbol_counts(values).into_values().collect(), values.len())
+}
+
+/// Plug-in joint entropy in nats of the rows of `block` (each distinct row one symbol, with
+/// −0.0 and 0.0 the same value), and the number m of distinct rows. For one column it equals
+/// [`discrete_entropy`]. Add [`miller_madow_correction`] for the bias-corrected value.
+///
+/// ```
+/// use mutinf_estimators::entropy::{discrete_entropy, joint_discrete_entropy};
+/// use ndarray::array;
+/// let (h, m) = joint_discrete_entropy(array![[0.0, 1.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]].view());
+/// assert_eq!(m, 3);
+/// assert!((h - 1.5 * std::f64::consts::LN_2).abs() < 1e-15);
+/// assert_eq!(joint_discrete_entropy(array![[0.0], [1.0], [0.0]].view()).0, discrete_entropy(&[0.0, 1.0, 0.0]));
+/// ```
+pub fn joint_discrete_entropy(block: ArrayView2<'_, f64>) -> (f64, usize) {
+    let mut counts: HashMap<Vec<u64>, usize> = HashMap::new();
+    for row in block.rows() {
+        *counts.entry(row.iter().map(|&v| symbol_key(v)).collect()).or_insert(0) += 1;
+    }
+    let symbols = counts.len();
+    (entropy_of_counts(counts.into_values().collect(), block.nrows()), symbols)
+}
+
+/// The Miller-Madow correction (m − 1)/(2N) of a plug-in entropy over m symbols seen in N
+/// samples: the first-order term of its downward bias.
+///
+/// ```
+/// assert_eq!(mutinf_estimators::entropy::miller_madow_correction(3, 100), 0.01);
+/// ```
+pub fn miller_madow_correction(symbols: usize, n: usize) -> f64 {
+    (symbols as f64 - 1.0) / (2.0 * n as f64)
+}
+
+/// −Σ p̂ ln p̂ over symbol counts summing to `n`, summed in a fixed (sorted) order.
+fn entropy_of_counts(mut counts: Vec<usize>, n: usize) -> f64 {
+    let n = n as f64;
+    counts.sort_unstable();
     -counts.iter().map(|&c| c as f64 / n).map(|p| p * p.ln()).sum::<f64>()
 }
 
@@ -96,8 +131,12 @@ pub fn distinct_values(values: &[f64]) -> usize {
 fn symbol_counts(values: &[f64]) -> HashMap<u64, usize> {
     let mut counts = HashMap::new();
     for &v in values {
-        let key = if v == 0.0 { 0u64 } else { v.to_bits() };
-        *counts.entry(key).or_insert(0) += 1;
+        *counts.entry(symbol_key(v)).or_insert(0) += 1;
     }
     counts
+}
+
+/// A value as a symbol: its bits, with −0.0 and 0.0 one symbol.
+fn symbol_key(v: f64) -> u64 {
+    if v == 0.0 { 0 } else { v.to_bits() }
 }

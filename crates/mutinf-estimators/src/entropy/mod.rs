@@ -31,5 +31,5 @@
 mod algorithm;
 mod hyperparams;
 
-pub use algorithm::{discrete_entropy, distinct_values};
+pub use algorithm::{discrete_entropy, distinct_values, joint_discrete_entropy, miller_madow_correction};
 pub use hyperparams::{KlEntropy, KlEntropyParams};

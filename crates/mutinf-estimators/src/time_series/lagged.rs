@@ -41,6 +41,43 @@ pub struct LagEstimate {
 pub fn lagged_mi(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>, lags: &[i64], estimator: &dyn Estimator) -> Result<Vec<LagEstimate>> {
     // Validates lengths, values and constancy once on the whole series.
     let whole = PairedSamples::new(x.to_owned(), y.to_owned())?;
+    let sets = lagged_samples(&whole, lags, estimator)?;
+    lags.par_iter()
+        .zip(sets.par_iter())
+        .map(|(&lag, data)| {
+            let estimate = estimator.estimate(data).map_err(|e| at_lag(estimator, lag, e))?;
+            Ok(LagEstimate { lag, estimate: estimate.with_param("lag", lag) })
+        })
+        .collect()
+}
+
+/// [`lagged_mi`] for estimators that batch (InfoNet: one forward pass per memory-bounded
+/// chunk): every lag's rows go to one [`Estimator::estimate_many`] call. Each value equals
+/// `estimator.estimate` on that lag's rows, as in [`lagged_mi`]; the names are `data`'s.
+///
+/// ```
+/// use mutinf_core::PairedSamples;
+/// use mutinf_estimators::{ksg::KsgParams, time_series::{lagged_mi, lagged_mi_batched}};
+/// # fn main() -> mutinf_core::Result<()> {
+/// let x: Vec<f64> = (0..300).map(|t| ((t * 7919) % 301) as f64).collect();
+/// let y: Vec<f64> = (0..300).map(|t| if t >= 2 { x[t - 2] } else { 0.5 }).collect();
+/// let data = PairedSamples::from_columns(&x, &y)?;
+/// let ksg = KsgParams::new().check()?;
+/// let batched = lagged_mi_batched(&data, &[0, 2], &ksg)?;
+/// let parallel = lagged_mi(data.x(), data.y(), &[0, 2], &ksg)?;
+/// assert_eq!(batched[1].estimate.mi, parallel[1].estimate.mi);
+/// # Ok(())
+/// # }
+/// ```
+pub fn lagged_mi_batched(data: &PairedSamples, lags: &[i64], estimator: &dyn Estimator) -> Result<Vec<LagEstimate>> {
+    let sets = lagged_samples(data, lags, estimator)?;
+    let estimates = estimator.estimate_many(&sets)?;
+    Ok(lags.iter().zip(estimates).map(|(&lag, e)| LagEstimate { lag, estimate: e.with_param("lag", lag) }).collect())
+}
+
+/// The rows (x[t], y[t + lag]) of every lag, in the order of `lags`, named as `whole`: the one
+/// place the lags are checked (non-empty, |lag| ≤ N − 2) and the series sliced.
+fn lagged_samples(whole: &PairedSamples, lags: &[i64], estimator: &dyn Estimator) -> Result<Vec<PairedSamples>> {
     let n = whole.n();
     if lags.is_empty() {
         return Err(MutinfError::invalid("lags", "[]", "give at least one lag, e.g. -50..50"));
@@ -52,21 +89,24 @@ pub fn lagged_mi(x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>, lags: &[i64], e
             format!("with N = {n} time points a lag leaves N − |lag| pairs; keep |lag| ≤ {} (smaller is better)", n.saturating_sub(2)),
         ));
     }
-    lags.par_iter()
+    lags.iter()
         .map(|&lag| {
             let m = n - lag.unsigned_abs() as usize;
             let (x0, y0) = if lag >= 0 { (0, lag as usize) } else { (lag.unsigned_abs() as usize, 0) };
-            let data = PairedSamples::with_names(
-                x.slice(s![x0..x0 + m, ..]).to_owned(),
-                y.slice(s![y0..y0 + m, ..]).to_owned(),
+            PairedSamples::with_names(
+                whole.x().slice(s![x0..x0 + m, ..]).to_owned(),
+                whole.y().slice(s![y0..y0 + m, ..]).to_owned(),
                 whole.x_names().to_vec(),
                 whole.y_names().to_vec(),
             )
-            .and_then(|d| estimator.estimate(&d))
-            .map_err(|e| MutinfError::EstimationFailed { method: estimator.method().into(), reason: format!("at lag {lag}: {e}") })?;
-            Ok(LagEstimate { lag, estimate: data.with_param("lag", lag) })
+            .map_err(|e| at_lag(estimator, lag, e))
         })
         .collect()
+}
+
+/// An error at one lag, naming it.
+fn at_lag(estimator: &dyn Estimator, lag: i64, e: MutinfError) -> MutinfError {
+    MutinfError::EstimationFailed { method: estimator.method().into(), reason: format!("at lag {lag}: {e}") }
 }
 
 /// The lag with the largest estimate (NaN estimates ignored; the first of equal maxima), or

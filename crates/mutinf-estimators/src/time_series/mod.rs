@@ -36,6 +36,6 @@ mod transfer_entropy;
 mod window;
 
 pub use embedding::te_embedding;
-pub use lagged::{LagEstimate, lagged_mi, peak};
+pub use lagged::{LagEstimate, lagged_mi, lagged_mi_batched, peak};
 pub use transfer_entropy::{Significance, Surrogate, TeParams, TeResult, TransferEntropy};
 pub use window::{StreamingMi, WindowEstimate, sliding_window_mi};
