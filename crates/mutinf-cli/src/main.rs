@@ -56,6 +56,9 @@ enum Command {
     /// and weights, fitted by EM; I(animal; component).
     #[command(subcommand)]
     Sizenorm(commands::sizenorm::SizenormCommand),
+    /// Cluster the rows of a table by Invariant Information Clustering (an MLP maximising the MI
+    /// between the cluster assignments of two perturbed views of each row); writes one label per row.
+    Cluster(commands::cluster::ClusterArgs),
     /// Run a benchmark suite (the InfoNet paper's tables: InfoNet, KSG, KDE, MINE side by side).
     Bench(commands::bench::BenchArgs),
 }
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
         Command::TrainHead(args) => commands::train_head::run(args),
         Command::Calibrate(args) => commands::calibrate::run(args),
         Command::Sizenorm(cmd) => commands::sizenorm::run(cmd),
+        Command::Cluster(args) => commands::cluster::run(args),
         Command::Bench(args) => commands::bench::run(args),
     };
     match result {

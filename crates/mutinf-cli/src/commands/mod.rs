@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod calibrate;
+pub mod cluster;
 pub mod conditional;
 mod data;
 pub mod entropy;
