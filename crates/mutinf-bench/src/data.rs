@@ -9,21 +9,10 @@ use rand_distr::{Distribution, Exp, Gamma, StandardNormal};
 
 use crate::Result;
 
-/// A seed derived from `seed` and `tags` (splitmix64 mixing), so every item of every suite has
-/// its own reproducible stream.
+/// A seed derived from `seed` and `tags` ([`mutinf_core::seed::mix_path`]), so every item of
+/// every suite has its own reproducible stream.
 pub fn sub_seed(seed: u64, tags: &[u64]) -> u64 {
-    let mut h = seed ^ 0x9E37_79B9_7F4A_7C15;
-    for &t in tags {
-        h = splitmix(h ^ splitmix(t.wrapping_add(0x632B_E59B_D9B4_E019)));
-    }
-    h
-}
-
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    mutinf_core::seed::mix_path(seed, tags)
 }
 
 /// An RNG for `(seed, tags)`.

@@ -6,7 +6,12 @@
 
 use ndarray::{Array2, ArrayView2, Axis};
 
-/// Average ranks of `values` divided by N, so the result lies in (0, 1].
+/// The copula transform `(r − ½) / N` of `values`, r the 1-based average rank: the midpoint
+/// of each sample's cell of width 1/N, so the result lies in (0, 1), symmetric about ½.
+///
+/// This is the workspace's one copula convention: InfoNet's sequences, the equal-frequency
+/// histogram and the regression readout's features all read it, and the soft ranks of
+/// `mutinf-objectives` tend to it.
 ///
 /// Ties share the mean of the ranks they occupy (the "average" method of
 /// `scipy.stats.rankdata`), so the transform is deterministic and symmetric under relabelling.
@@ -14,7 +19,7 @@ use ndarray::{Array2, ArrayView2, Axis};
 ///
 /// ```
 /// use mutinf_core::copula::rank_transform;
-/// assert_eq!(rank_transform(&[30.0, 10.0, 20.0, 10.0]), vec![1.0, 0.375, 0.75, 0.375]);
+/// assert_eq!(rank_transform(&[30.0, 10.0, 20.0, 10.0]), vec![0.875, 0.25, 0.625, 0.25]);
 /// ```
 pub fn rank_transform(values: &[f64]) -> Vec<f64> {
     let n = values.len();
@@ -30,7 +35,7 @@ pub fn rank_transform(values: &[f64]) -> Vec<f64> {
         // Positions start..end hold equal values: 1-based ranks start+1 ..= end, mean below.
         let average_rank = (start + 1 + end) as f64 / 2.0;
         for &i in &order[start..end] {
-            ranks[i] = average_rank / n as f64;
+            ranks[i] = (average_rank - 0.5) / n as f64;
         }
         start = end;
     }
@@ -43,7 +48,7 @@ pub fn rank_transform(values: &[f64]) -> Vec<f64> {
 /// use mutinf_core::copula::rank_transform_columns;
 /// use ndarray::array;
 /// let u = rank_transform_columns(array![[5.0, -1.0], [7.0, -3.0]].view());
-/// assert_eq!(u, array![[0.5, 1.0], [1.0, 0.5]]);
+/// assert_eq!(u, array![[0.25, 0.75], [0.75, 0.25]]);
 /// ```
 pub fn rank_transform_columns(block: ArrayView2<'_, f64>) -> Array2<f64> {
     let mut out = Array2::zeros(block.raw_dim());
@@ -60,7 +65,7 @@ pub fn rank_transform_columns(block: ArrayView2<'_, f64>) -> Array2<f64> {
 mod tests {
     use super::*;
 
-    /// O(N²) oracle: rank = (#smaller + (#equal + 1) / 2) / N.
+    /// O(N²) oracle: u = (#smaller + (#equal + 1) / 2 − ½) / N.
     fn brute_force_ranks(values: &[f64]) -> Vec<f64> {
         let n = values.len() as f64;
         values
@@ -68,7 +73,7 @@ mod tests {
             .map(|&v| {
                 let smaller = values.iter().filter(|&&w| w < v).count() as f64;
                 let equal = values.iter().filter(|&&w| w == v).count() as f64;
-                (smaller + (equal + 1.0) / 2.0) / n
+                (smaller + (equal + 1.0) / 2.0 - 0.5) / n
             })
             .collect()
     }
@@ -87,11 +92,11 @@ mod tests {
     }
 
     #[test]
-    fn ranks_lie_in_unit_interval_and_sum_to_n_plus_one_over_two() {
+    fn ranks_lie_in_unit_interval_and_average_one_half() {
         let values = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0];
         let ranks = rank_transform(&values);
-        assert!(ranks.iter().all(|&r| r > 0.0 && r <= 1.0));
+        assert!(ranks.iter().all(|&r| r > 0.0 && r < 1.0));
         let sum: f64 = ranks.iter().sum();
-        assert!((sum - (values.len() as f64 + 1.0) / 2.0).abs() < 1e-12);
+        assert!((sum - values.len() as f64 / 2.0).abs() < 1e-12);
     }
 }

@@ -18,7 +18,7 @@
 //! let data = PairedSamples::from_columns(&[1.0, 5.0, 3.0, 3.0], &[0.1, 0.4, 0.2, 0.3])?;
 //! assert_eq!(data.n(), 4);
 //! // Ties share their average rank; ranks are scaled into (0, 1].
-//! assert_eq!(rank_transform(&[1.0, 5.0, 3.0, 3.0]), vec![0.25, 1.0, 0.625, 0.625]);
+//! assert_eq!(rank_transform(&[1.0, 5.0, 3.0, 3.0]), vec![0.125, 0.875, 0.5, 0.5]);
 //! # Ok(())
 //! # }
 //! ```
@@ -30,6 +30,7 @@ mod estimate;
 pub mod io;
 pub mod machine;
 mod samples;
+pub mod seed;
 pub mod slicing;
 
 pub use error::{MutinfError, Result};

@@ -131,13 +131,8 @@ pub struct Bootstrap {
     resampling: Resampling,
 }
 
-/// A per-task seed: SplitMix64 of (seed, index), so streams do not overlap in practice.
-pub(crate) fn derive_seed(seed: u64, index: u64) -> u64 {
-    let mut z = seed ^ index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+/// A per-task seed (the workspace's one mixer, [`mutinf_core::seed::mix`]).
+pub(crate) use mutinf_core::seed::mix as derive_seed;
 
 /// Quantile with linear interpolation between order statistics (numpy's default).
 fn quantile(sorted: &[f64], q: f64) -> f64 {

@@ -252,14 +252,9 @@ impl McProblem<'_> {
     }
 }
 
-/// Derives an independent stream seed from a base seed and an index (SplitMix64 finaliser),
-/// so nearby seeds and indices give unrelated streams.
-pub(crate) fn mix_seed(seed: u64, index: u64) -> u64 {
-    let mut z = seed ^ index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+/// Derives an independent stream seed from a base seed and an index (the workspace's one
+/// mixer, [`mutinf_core::seed::mix`]).
+pub(crate) use mutinf_core::seed::mix as mix_seed;
 
 /// Running mean and sum of squared deviations (Welford), mergeable (Chan et al.).
 #[derive(Debug, Clone, Copy, Default)]

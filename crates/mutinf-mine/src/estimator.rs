@@ -139,6 +139,26 @@ impl Estimator for MineEstimator {
     fn estimate(&self, data: &PairedSamples) -> Result<MiEstimate> {
         Ok(self.estimate_batch(std::slice::from_ref(data))?.remove(0))
     }
+
+    /// One batched graph per group of data sets with the same (dx, dy) (see
+    /// [`estimate_batch`](Self::estimate_batch)); results in the input order.
+    fn estimate_many(&self, data: &[PairedSamples]) -> Result<Vec<MiEstimate>> {
+        let mut groups: Vec<((usize, usize), Vec<usize>)> = Vec::new();
+        for (i, d) in data.iter().enumerate() {
+            match groups.iter_mut().find(|(shape, _)| *shape == (d.dx(), d.dy())) {
+                Some((_, members)) => members.push(i),
+                None => groups.push(((d.dx(), d.dy()), vec![i])),
+            }
+        }
+        let mut out: Vec<Option<MiEstimate>> = vec![None; data.len()];
+        for (_, members) in groups {
+            let batch: Vec<PairedSamples> = members.iter().map(|&i| data[i].clone()).collect();
+            for (i, estimate) in members.into_iter().zip(self.estimate_batch(&batch)?) {
+                out[i] = Some(estimate);
+            }
+        }
+        Ok(out.into_iter().map(|e| e.expect("every data set is in one group")).collect())
+    }
 }
 
 /// Drops the critic from a [`Fit`].

@@ -37,12 +37,10 @@ impl CopulaSequence {
         if let Some(bad) = x.iter().chain(y).find(|v| !v.is_finite()) {
             return Err(ModelError::NonFinite(*bad));
         }
-        let n = x.len() as f64;
-        let shift = 0.5 / n;
+        // The workspace's copula convention, (r − ½)/N (see `rank_transform`).
         let ru = rank_transform(x);
         let rv = rank_transform(y);
-        let mut pairs: Vec<(f32, f32)> =
-            ru.iter().zip(&rv).map(|(a, b)| ((a - shift) as f32, (b - shift) as f32)).collect();
+        let mut pairs: Vec<(f32, f32)> = ru.iter().zip(&rv).map(|(a, b)| (*a as f32, *b as f32)).collect();
         pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         Ok(Self { u: pairs.iter().map(|p| p.0).collect(), v: pairs.iter().map(|p| p.1).collect() })
     }
@@ -111,7 +109,7 @@ pub fn prepare_batch(
     fold: Fold,
     seed: u64,
 ) -> Result<PreparedBatch, ModelError> {
-    let seeds: Vec<u64> = (0..sequences.len()).map(|b| seed ^ (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).collect();
+    let seeds: Vec<u64> = (0..sequences.len()).map(|b| mutinf_core::seed::mix(seed, b as u64)).collect();
     prepare_batch_seeded(sequences, config, fold, &seeds)
 }
 

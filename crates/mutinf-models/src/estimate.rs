@@ -91,6 +91,26 @@ impl InfoNet {
         seed: u64,
         readout: Readout,
     ) -> Result<Vec<f64>, ModelError> {
+        self.estimate_sequences_seeded(sequences, &vec![seed; sequences.len()], readout)
+    }
+
+    /// [`estimate_sequences_with`](Self::estimate_sequences_with) with one seed per sequence:
+    /// each sequence's halves and permutations come from its own seed, so sequences estimated
+    /// in one pass (the slices of sliced MI) are independent; a sequence's value does not
+    /// depend on the others or on the pass it lands in.
+    pub fn estimate_sequences_seeded(
+        &self,
+        sequences: &[CopulaSequence],
+        seeds: &[u64],
+        readout: Readout,
+    ) -> Result<Vec<f64>, ModelError> {
+        if seeds.len() != sequences.len() {
+            return Err(ModelError::InvalidConfig {
+                field: "seeds".into(),
+                value: seeds.len().to_string(),
+                reason: format!("give one seed per sequence ({})", sequences.len()),
+            });
+        }
         let model = self.valid();
         let folds = match readout {
             Readout::Trained | Readout::Uncalibrated | Readout::ScaleFitted => estimate_folds(model.config()),
@@ -109,9 +129,9 @@ impl InfoNet {
         let per_pass = (MAX_TENSOR_ELEMENTS / (model.elements_per_sequence(tokens) * folds.len()).max(1)).max(1);
         let lanes = self.lanes().max(1);
         let mut total = Vec::with_capacity(sequences.len());
-        for chunk in sequences.chunks(per_pass) {
-            // Every sequence gets the same seed, so its estimate does not depend on the batch
-            // (or pass) it is in: `estimate_batch` equals one `estimate` per pair.
+        for (chunk, chunk_seeds) in sequences.chunks(per_pass).zip(seeds.chunks(per_pass)) {
+            // Seeds travel with their sequences, so an estimate does not depend on the batch (or
+            // pass) it is in: `estimate_batch` (one seed for all) equals one `estimate` per pair.
             // A unit is one forward pass: (index of its first sequence in the chunk, its
             // sequences, its folds).
             // One lane: a single unit of the whole chunk.
@@ -126,8 +146,8 @@ impl InfoNet {
                     .collect()
             };
             let scores = readout == Readout::ScaleFitted;
-            let run = |&(_, seqs, unit_folds): &(usize, &[CopulaSequence], &[Fold])| {
-                fold_values(&model, seqs, unit_folds, seed, scores)
+            let run = |&(start, seqs, unit_folds): &(usize, &[CopulaSequence], &[Fold])| {
+                fold_values(&model, seqs, unit_folds, &chunk_seeds[start..start + seqs.len()], scores)
             };
             let results: Vec<Vec<FoldValue>> = if units.len() == 1 {
                 vec![run(&units[0])?]
@@ -150,41 +170,127 @@ impl InfoNet {
     }
 }
 
-/// [`InfoNet`] behind the shared [`Estimator`](mutinf_core::Estimator) trait.
+/// [`InfoNet`] behind the shared [`Estimator`](mutinf_core::Estimator) trait: the network
+/// (weights + config) and how it is read — readout, calibration, lanes, seed, slices — set
+/// through a checked [builder](Self::builder).
 ///
 /// One X column and one Y column give the InfoNet estimate of I(X; Y). Wider blocks give
 /// sliced MI over [`slices`](Self::slices) random projections (see
-/// [`InfoNet::estimate_sliced`]); the estimate's `params` then say `"sliced": P` and its
-/// `std_error` is the standard error over directions.
+/// [`InfoNet::estimate_sliced_with`]), read with the same readout; the estimate's `params` then
+/// say `"sliced": P` and its `std_error` is the standard error over directions.
+/// [`estimate_many`](mutinf_core::Estimator::estimate_many) runs all one-column pairs of equal
+/// length in shared forward passes (split under the memory budget).
 ///
-/// ```no_run
+/// ```
 /// use mutinf_core::{Estimator, PairedSamples};
+/// use mutinf_models::{InfoNetEstimator, Readout};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let device = burn::tensor::Device::flex();
-/// let (net, _) = mutinf_models::load_checkpoint("runs/infonet-small/best.safetensors".as_ref(), &device)?;
-/// let estimator = mutinf_models::InfoNetEstimator::new(net);
+/// let (net, _) = mutinf_models::pretrained::infonet("infonet-small", &device)?;
+/// let estimator = InfoNetEstimator::builder(net).readout(Readout::CrossFit).seed(7).slices(32).build()?;
 /// let data = PairedSamples::from_columns(&[1.0, 2.0, 3.0], &[1.0, 4.0, 9.0])?;
-/// let _ = estimator.estimate(&data); // fails: InfoNet needs at least 16 samples
+/// assert!(estimator.estimate(&data).is_err()); // InfoNet needs at least 16 samples
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct InfoNetEstimator {
     net: InfoNet,
-    /// Seed of the permutations (and halves) of the readout.
-    pub seed: u64,
-    /// How the bound is read (default: the network's, see [`InfoNet::with_readout`]).
-    pub readout: Readout,
-    /// Random projections for multi-dimensional X or Y (default
-    /// [`DEFAULT_SLICES`](mutinf_core::slicing::DEFAULT_SLICES)).
-    pub slices: usize,
+    seed: u64,
+    readout: Readout,
+    slices: usize,
+}
+
+/// Builds an [`InfoNetEstimator`]; [`build`](Self::build) checks the settings.
+#[derive(Debug, Clone)]
+pub struct InfoNetEstimatorBuilder {
+    net: InfoNet,
+    seed: u64,
+    readout: Option<Readout>,
+    calibration: Option<Option<crate::Calibration>>,
+    lanes: Option<usize>,
+    slices: usize,
+}
+
+impl InfoNetEstimatorBuilder {
+    /// Seed of the readout's halves and permutations (and of the sliced directions); default 0.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How the bound is read; default the network's (scale-fitted, or trained for a calibrated
+    /// checkpoint).
+    pub fn readout(mut self, readout: Readout) -> Self {
+        self.readout = Some(readout);
+        self
+    }
+
+    /// Replaces the checkpoint's calibration (`None` removes it); applied by
+    /// [`Readout::Trained`].
+    pub fn calibration(mut self, calibration: Option<crate::Calibration>) -> Self {
+        self.calibration = Some(calibration);
+        self
+    }
+
+    /// Concurrent CPU forward passes (see [`InfoNet::with_lanes`]); default the network's (1).
+    pub fn lanes(mut self, lanes: usize) -> Self {
+        self.lanes = Some(lanes);
+        self
+    }
+
+    /// Random projections for multi-column X or Y; default
+    /// [`DEFAULT_SLICES`](mutinf_core::slicing::DEFAULT_SLICES).
+    pub fn slices(mut self, slices: usize) -> Self {
+        self.slices = slices;
+        self
+    }
+
+    /// The estimator, or an error naming a setting out of range (0 slices or lanes).
+    pub fn build(self) -> Result<InfoNetEstimator, ModelError> {
+        let invalid = |field: &str, value: usize, reason: &str| ModelError::InvalidConfig {
+            field: field.into(),
+            value: value.to_string(),
+            reason: reason.into(),
+        };
+        if self.slices == 0 {
+            return Err(invalid("slices", 0, "use at least one random projection"));
+        }
+        if self.lanes == Some(0) {
+            return Err(invalid("lanes", 0, "use at least one forward pass at a time"));
+        }
+        let mut net = self.net;
+        if let Some(calibration) = self.calibration {
+            net = net.with_calibration(calibration);
+        }
+        if let Some(lanes) = self.lanes {
+            net = net.with_lanes(lanes);
+        }
+        let readout = self.readout.unwrap_or(net.readout());
+        // The network reads with the same readout, so every path (single, batched, sliced)
+        // agrees with what the estimate reports.
+        let net = net.with_readout(readout).valid();
+        Ok(InfoNetEstimator { net, seed: self.seed, readout, slices: self.slices })
+    }
 }
 
 impl InfoNetEstimator {
-    /// Wraps a (trained) network; seed 0.
+    /// Wraps a (trained) network with the default settings (seed 0, the network's readout).
     pub fn new(net: InfoNet) -> Self {
         let readout = net.readout();
         Self { net: net.valid(), seed: 0, readout, slices: mutinf_core::slicing::DEFAULT_SLICES }
+    }
+
+    /// A builder over `net` (see [`InfoNetEstimatorBuilder`]).
+    pub fn builder(net: InfoNet) -> InfoNetEstimatorBuilder {
+        InfoNetEstimatorBuilder {
+            net,
+            seed: 0,
+            readout: None,
+            calibration: None,
+            lanes: None,
+            slices: mutinf_core::slicing::DEFAULT_SLICES,
+        }
     }
 
     /// The built-in table network `name` (see [`crate::pretrained`]; e.g. `"infonet-small"`),
@@ -200,6 +306,7 @@ impl InfoNetEstimator {
     /// let batch = vec![PairedSamples::from_columns(&x, &y)?, PairedSamples::from_columns(&y, &x)?];
     /// let many = est.estimate_many(&batch)?;
     /// assert_eq!(many.len(), 2);
+    /// assert_eq!(many[0].mi, est.estimate(&batch[0])?.mi);
     /// # Ok(())
     /// # }
     /// ```
@@ -211,35 +318,26 @@ impl InfoNetEstimator {
     pub fn net(&self) -> &InfoNet {
         &self.net
     }
-}
 
-impl mutinf_core::Estimator for InfoNetEstimator {
-    fn method(&self) -> &str {
-        "infonet"
+    /// The readout's seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
-    fn estimate(&self, data: &mutinf_core::PairedSamples) -> mutinf_core::Result<mutinf_core::MiEstimate> {
+    /// How the bound is read.
+    pub fn readout(&self) -> Readout {
+        self.readout
+    }
+
+    /// Random projections for multi-column blocks.
+    pub fn slices(&self) -> usize {
+        self.slices
+    }
+
+    /// The estimate of one-column pair `data` whose bound was `mi`.
+    fn one_column_estimate(&self, data: &mutinf_core::PairedSamples, mi: f64, seconds: f64) -> mutinf_core::MiEstimate {
         let c = self.net.config();
-        if data.dx() != 1 || data.dy() != 1 {
-            let (summary, seconds) = mutinf_core::timed(|| self.net.estimate_sliced(data, self.slices, self.seed));
-            let summary = summary?;
-            return Ok(mutinf_core::MiEstimate::new("infonet-sliced", summary.mean, data.n())
-                .with_std_error(summary.std_error)
-                .with_seconds(seconds)
-                .with_param("sliced", summary.slices)
-                .with_param("dx", data.dx())
-                .with_param("dy", data.dy())
-                .with_param("grid", c.grid)
-                .with_param("seed", self.seed)
-                .with_note(crate::notes::sliced_note(data, summary.slices)));
-        }
-        let x: Vec<f64> = data.x().column(0).to_vec();
-        let y: Vec<f64> = data.y().column(0).to_vec();
-        let (mi, seconds) = mutinf_core::timed(|| -> Result<f64, ModelError> {
-            let seq = CopulaSequence::from_samples(&x, &y)?;
-            Ok(self.net.estimate_sequences_with(&[seq], self.seed, self.readout)?[0])
-        });
-        let mut estimate = mutinf_core::MiEstimate::new("infonet", mi?, data.n())
+        let mut estimate = mutinf_core::MiEstimate::new("infonet", mi, data.n())
             .with_seconds(seconds)
             .with_param("grid", c.grid)
             .with_param("permutations", c.permutations)
@@ -249,7 +347,69 @@ impl mutinf_core::Estimator for InfoNetEstimator {
             .with_param("calibrated", self.readout == Readout::Trained && self.net.calibration().is_some());
         estimate.notes.extend(crate::notes::small_n_note(data.n()));
         estimate.notes.extend(crate::notes::tie_notes(data));
-        Ok(estimate)
+        estimate
+    }
+
+    fn sequence(data: &mutinf_core::PairedSamples) -> Result<CopulaSequence, ModelError> {
+        CopulaSequence::from_samples(&data.x().column(0).to_vec(), &data.y().column(0).to_vec())
+    }
+}
+
+impl mutinf_core::Estimator for InfoNetEstimator {
+    fn method(&self) -> &str {
+        "infonet"
+    }
+
+    fn estimate(&self, data: &mutinf_core::PairedSamples) -> mutinf_core::Result<mutinf_core::MiEstimate> {
+        if data.dx() != 1 || data.dy() != 1 {
+            let c = self.net.config();
+            let (summary, seconds) =
+                mutinf_core::timed(|| self.net.estimate_sliced_with(data, self.slices, self.seed, self.readout));
+            let summary = summary?;
+            return Ok(mutinf_core::MiEstimate::new("infonet-sliced", summary.mean, data.n())
+                .with_std_error(summary.std_error)
+                .with_seconds(seconds)
+                .with_param("sliced", summary.slices)
+                .with_param("dx", data.dx())
+                .with_param("dy", data.dy())
+                .with_param("grid", c.grid)
+                .with_param("seed", self.seed)
+                .with_param("readout", self.readout.name())
+                .with_note(crate::notes::sliced_note(data, summary.slices)));
+        }
+        let (mi, seconds) = mutinf_core::timed(|| -> Result<f64, ModelError> {
+            Ok(self.net.estimate_sequences_with(&[Self::sequence(data)?], self.seed, self.readout)?[0])
+        });
+        Ok(self.one_column_estimate(data, mi?, seconds))
+    }
+
+    /// One-column pairs of equal length share forward passes (each value equals its
+    /// [`estimate`](mutinf_core::Estimator::estimate)); multi-column pairs are sliced one by one.
+    fn estimate_many(&self, data: &[mutinf_core::PairedSamples]) -> mutinf_core::Result<Vec<mutinf_core::MiEstimate>> {
+        let mut out: Vec<Option<mutinf_core::MiEstimate>> = vec![None; data.len()];
+        let mut by_length: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (i, d) in data.iter().enumerate() {
+            if d.dx() != 1 || d.dy() != 1 {
+                out[i] = Some(self.estimate(d)?);
+            } else {
+                match by_length.iter_mut().find(|(n, _)| *n == d.n()) {
+                    Some((_, members)) => members.push(i),
+                    None => by_length.push((d.n(), vec![i])),
+                }
+            }
+        }
+        for (_, members) in by_length {
+            let (values, seconds) = mutinf_core::timed(|| -> Result<Vec<f64>, ModelError> {
+                let sequences =
+                    members.par_iter().map(|&i| Self::sequence(&data[i])).collect::<Result<Vec<_>, _>>()?;
+                self.net.estimate_sequences_with(&sequences, self.seed, self.readout)
+            });
+            let per_pair = seconds / members.len() as f64;
+            for (&i, mi) in members.iter().zip(values?) {
+                out[i] = Some(self.one_column_estimate(&data[i], mi, per_pair));
+            }
+        }
+        Ok(out.into_iter().map(|e| e.expect("every pair is estimated")).collect())
     }
 }
 
@@ -274,13 +434,12 @@ fn fold_values(
     model: &InfoNet,
     seqs: &[CopulaSequence],
     folds: &[Fold],
-    seed: u64,
+    seeds: &[u64],
     scores: bool,
 ) -> Result<Vec<FoldValue>, ModelError> {
-    let seeds = vec![seed; seqs.len()];
     let batches = folds
         .iter()
-        .map(|&fold| prepare_batch_seeded(seqs, model.config(), fold, &seeds))
+        .map(|&fold| prepare_batch_seeded(seqs, model.config(), fold, seeds))
         .collect::<Result<Vec<_>, _>>()?;
     let batch = PreparedBatch::concat(batches);
     if !scores {

@@ -54,6 +54,6 @@ pub use checkpoint::{
 pub use calibration::{CALIBRATION_KEY, Calibration};
 pub use config::InfoNetConfig;
 pub use error::ModelError;
-pub use estimate::{InfoNetEstimator, MAX_TABLE_SCALE, Readout};
+pub use estimate::{InfoNetEstimator, InfoNetEstimatorBuilder, MAX_TABLE_SCALE, Readout};
 pub use network::{AttentionBlock, InfoNet, MAX_TENSOR_ELEMENTS, Mlp};
 pub use sliced::SLICE_BATCH;

@@ -4,7 +4,7 @@
 use mutinf_core::PairedSamples;
 use mutinf_core::slicing::{SliceSummary, project_slices};
 
-use crate::{CopulaSequence, InfoNet, ModelError};
+use crate::{CopulaSequence, InfoNet, ModelError, Readout};
 
 /// Slices per forward pass: large enough to amortise the pass, small enough that a batch at
 /// N = 5000 stays within a few hundred MB on the CPU.
@@ -31,15 +31,31 @@ impl InfoNet {
     /// # }
     /// ```
     pub fn estimate_sliced(&self, data: &PairedSamples, slices: usize, seed: u64) -> Result<SliceSummary, ModelError> {
+        self.estimate_sliced_with(data, slices, seed, self.readout())
+    }
+
+    /// [`estimate_sliced`](Self::estimate_sliced) with an explicit [`Readout`].
+    ///
+    /// Every slice gets its own readout seed (`mutinf_core::seed::mix(seed, slice)`), so its
+    /// halves and permutations are independent of the other slices' — the standard error over
+    /// slices then measures the spread of independent estimates, not of estimates that share
+    /// their readout noise.
+    pub fn estimate_sliced_with(
+        &self,
+        data: &PairedSamples,
+        slices: usize,
+        seed: u64,
+        readout: Readout,
+    ) -> Result<SliceSummary, ModelError> {
         let projections = project_slices(data, slices, seed)?;
         let mut values = Vec::with_capacity(slices);
         for (chunk_index, chunk) in projections.chunks(SLICE_BATCH).enumerate() {
             let sequences =
                 chunk.iter().map(|(x, y)| CopulaSequence::from_samples(x, y)).collect::<Result<Vec<_>, _>>()?;
-            // A different readout seed per chunk, so slice b of every chunk does not reuse the
-            // same permutations.
-            let chunk_seed = seed.wrapping_add((chunk_index as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
-            values.extend(self.estimate_sequences(&sequences, chunk_seed)?);
+            let first = chunk_index * SLICE_BATCH;
+            let seeds: Vec<u64> =
+                (0..sequences.len()).map(|k| mutinf_core::seed::mix(seed, (first + k) as u64)).collect();
+            values.extend(self.estimate_sequences_seeded(&sequences, &seeds, readout)?);
         }
         Ok(SliceSummary::from_values(&values))
     }

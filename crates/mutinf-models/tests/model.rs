@@ -195,7 +195,7 @@ fn estimator_trait_wraps_the_network() {
     let net = tiny().init(&device()).unwrap();
     let (x, y) = correlated(100, 0.5, 2);
     let direct = net.estimate(&x, &y, 0).unwrap();
-    let est = mutinf_models::InfoNetEstimator::new(net);
+    let est = mutinf_models::InfoNetEstimator::new(net.clone());
     let data = PairedSamples::from_columns(&x, &y).unwrap();
     let e = est.estimate(&data).unwrap();
     assert_eq!((e.method.as_str(), e.n, e.mi), ("infonet", 100, direct));
@@ -205,8 +205,7 @@ fn estimator_trait_wraps_the_network() {
     )
     .unwrap();
     // A 2-D X is sliced MI over random projections, and says so.
-    let mut est = est;
-    est.slices = 8;
+    let est = mutinf_models::InfoNetEstimator::builder(net).slices(8).build().unwrap();
     let sliced = est.estimate(&two).unwrap();
     assert_eq!(sliced.method, "infonet-sliced");
     assert_eq!(sliced.params["sliced"], 8);

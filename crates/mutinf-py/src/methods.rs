@@ -236,12 +236,12 @@ fn infonet(o: &MethodOptions, device: &Device) -> Result<(Box<dyn Estimator>, BT
             None => load_checkpoint(p, device)?,
         },
     };
-    let readout = readout.flatten().unwrap_or(net.readout());
-    let mut estimator = InfoNetEstimator::new(net.with_lanes(rayon::current_num_threads()).with_readout(readout));
     if o.sliced == 0 {
         return Err(mutinf_core::MutinfError::invalid("sliced", 0, "use at least one random projection").into());
     }
-    estimator.seed = o.seed;
-    estimator.slices = o.sliced;
-    Ok((Box::new(estimator), metadata))
+    let mut builder = InfoNetEstimator::builder(net).lanes(rayon::current_num_threads()).seed(o.seed).slices(o.sliced);
+    if let Some(readout) = readout.flatten() {
+        builder = builder.readout(readout);
+    }
+    Ok((Box::new(builder.build()?), metadata))
 }

@@ -12,12 +12,10 @@ use rand::{Rng, SeedableRng};
 
 use crate::{DataConfig, TrainError};
 
-/// Seed of an independent stream: `base` mixed with a tag and an index (SplitMix64 finaliser).
+/// Seed of an independent stream: `base` mixed with a tag, then an index
+/// ([`mutinf_core::seed::mix_path`]).
 pub fn stream_seed(base: u64, tag: u64, index: u64) -> u64 {
-    let mut z = base ^ tag.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    mutinf_core::seed::mix_path(base, &[tag, index])
 }
 
 const TAG_DATA: u64 = 1;

@@ -67,38 +67,42 @@ fn config_round_trips_through_toml_and_rejects_typos() {
     assert_eq!((fast.optimizer, fast.data, fast.validation), (small.optimizer, small.data, small.validation));
 }
 
+const STEPS: u64 = 120;
+
 #[test]
 fn tiny_run_improves_validation_loss_and_writes_artifacts() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
     let mut rec = Record::default();
-    let summary = train(request(Some(config(40)), &out, false), &mut rec).unwrap();
-    assert_eq!(summary.steps, 40);
+    // 120 steps: the tiny network's validation loss moves by ~1e-3 in 40 steps, less than the
+    // noise between data streams, so a shorter run improves for some seeds and not others.
+    let summary = train(request(Some(config(STEPS)), &out, false), &mut rec).unwrap();
+    assert_eq!(summary.steps, STEPS);
     let first = &rec.validations[0];
     let last = rec.validations.last().unwrap();
-    assert_eq!((first.step, last.step), (0, 40));
+    assert_eq!((first.step, last.step), (0, STEPS));
     assert!(last.val_loss < first.val_loss, "val loss {} -> {}", first.val_loss, last.val_loss);
     assert!(out.join("best.safetensors").is_file());
     assert!(out.join("config.toml").is_file());
-    // keep_last = 2: steps 36 and 40 remain.
+    // keep_last = 2, every 4: the last two remain.
     let names: Vec<String> = std::fs::read_dir(out.join("checkpoints"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     let mut names = names;
     names.sort();
-    assert_eq!(names, vec!["step-00000036", "step-00000040"]);
+    assert_eq!(names, vec![format!("step-{:08}", STEPS - 4), format!("step-{STEPS:08}")]);
     let metrics = std::fs::read_to_string(out.join("metrics.jsonl")).unwrap();
-    assert_eq!(metrics.lines().filter(|l| l.contains("\"train\"")).count(), 40);
+    assert_eq!(metrics.lines().filter(|l| l.contains("\"train\"")).count() as u64, STEPS);
     // The best checkpoint loads with its metadata.
     let (_, meta) = mutinf_models::load_checkpoint(&out.join("best.safetensors"), &Device::flex()).unwrap();
     assert!(meta.contains_key(mutinf_train::TRAIN_CONFIG_KEY));
-    // The last checkpoint books all 40 steps to this machine's CPU, in one span.
+    // The last checkpoint books all steps to this machine's CPU, in one span.
     let (_, meta) =
-        mutinf_models::load_checkpoint(&out.join("checkpoints/step-00000040/model.safetensors"), &Device::flex()).unwrap();
+        mutinf_models::load_checkpoint(&out.join(format!("checkpoints/step-{STEPS:08}/model.safetensors")), &Device::flex()).unwrap();
     let spans: Vec<mutinf_train::HardwareSpan> = serde_json::from_str(&meta[mutinf_train::HARDWARE_KEY]).unwrap();
     assert_eq!(spans.len(), 1, "{spans:?}");
-    assert_eq!((spans[0].from_step, spans[0].to_step), (0, 40));
+    assert_eq!((spans[0].from_step, spans[0].to_step), (0, STEPS));
     assert!(spans[0].device.contains("Cpu") && spans[0].machine.contains("cores"), "{spans:?}");
     assert!(spans[0].seconds > 0.0 && spans[0].seconds <= summary_seconds(&out) + 1e-6);
     // A second fresh run into the same folder is refused.
@@ -107,6 +111,6 @@ fn tiny_run_improves_validation_loss_and_writes_artifacts() {
 
 /// Training wall seconds recorded in the run's newest state.
 fn summary_seconds(run: &std::path::Path) -> f64 {
-    let state = std::fs::read_to_string(run.join("checkpoints/step-00000040/state.json")).unwrap();
+    let state = std::fs::read_to_string(run.join(format!("checkpoints/step-{STEPS:08}/state.json"))).unwrap();
     serde_json::from_str::<mutinf_train::RunState>(&state).unwrap().wall_seconds
 }

@@ -134,10 +134,7 @@ pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::
                 return Ok(Box::new(head.with_slices(args.sliced, seed)?));
             }
             let net = crate::infonet::load_infonet(args.checkpoint.as_deref(), &device, inference_lanes(args.device), args.readout)?;
-            let mut estimator = InfoNetEstimator::new(net);
-            estimator.seed = seed;
-            estimator.slices = args.sliced;
-            Box::new(estimator)
+            Box::new(InfoNetEstimator::builder(net).seed(seed).slices(args.sliced).build()?)
         }
         Method::Ksg => Box::new(KsgParams::new().k(args.k).algorithm(KsgAlgorithm::One).check()?),
         Method::Ksg2 => Box::new(KsgParams::new().k(args.k).algorithm(KsgAlgorithm::Two).check()?),

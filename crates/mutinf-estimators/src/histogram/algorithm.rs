@@ -55,7 +55,6 @@ fn cells(block: ArrayView2<'_, f64>, b: usize, binning: Binning) -> Result<Vec<u
 }
 
 fn column_bins(values: &[f64], b: usize, binning: Binning) -> Vec<usize> {
-    let n = values.len() as f64;
     match binning {
         Binning::EqualWidth => {
             let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -63,9 +62,9 @@ fn column_bins(values: &[f64], b: usize, binning: Binning) -> Vec<usize> {
             let width = (hi - lo) / b as f64;
             values.iter().map(|&v| if width > 0.0 { (((v - lo) / width) as usize).min(b - 1) } else { 0 }).collect()
         }
-        // Average ranks in (0, 1]: ties share a rank and hence a bin.
+        // Copula values (r − ½)/N in (0, 1): ties share a rank and hence a bin.
         Binning::EqualFrequency => {
-            rank_transform(values).into_iter().map(|r| (((r - 0.5 / n) * b as f64) as usize).min(b - 1)).collect()
+            rank_transform(values).into_iter().map(|u| ((u * b as f64) as usize).min(b - 1)).collect()
         }
     }
 }

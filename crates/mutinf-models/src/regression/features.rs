@@ -58,9 +58,8 @@ pub fn copula_pair(x: &[f64], y: &[f64]) -> Result<(Vec<f64>, Vec<f64>), ModelEr
     if let Some(&bad) = x.iter().chain(y).find(|v| !v.is_finite()) {
         return Err(ModelError::NonFinite(bad));
     }
-    let half = 0.5 / x.len().max(1) as f64;
-    let centre = |r: Vec<f64>| r.into_iter().map(|r| r - half).collect::<Vec<_>>();
-    Ok((centre(rank_transform(x)), centre(rank_transform(y))))
+    // `rank_transform` is already the workspace's convention, (r − ½)/N.
+    Ok((rank_transform(x), rank_transform(y)))
 }
 
 /// The token features of one sequence: `n` rows of [`TOKEN_FEATURES`] values, row-major, f32
