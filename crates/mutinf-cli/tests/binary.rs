@@ -1,6 +1,4 @@
-//! Smoke tests of the built binary. Besides checking the basics, this integration test makes
-//! cargo build the `mutinf` binary itself during `cargo test`, which the end-to-end tests in
-//! the workspace's `tests/` member run.
+//! Smoke tests of the built binary.
 
 use std::process::Command;
 

@@ -27,3 +27,9 @@ pub mod soft_rank;
 
 pub use error::{ObjectiveError, Result};
 pub use infonet_term::InfoNetMi;
+
+/// The Rust blocks of the workspace README, compiled and run as doc-tests so the "Use as a
+/// library" snippets cannot rot (this crate depends on everything they use).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

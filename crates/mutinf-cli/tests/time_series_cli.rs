@@ -2,11 +2,13 @@
 //! proficiency and streaming MI (`stream`) end to end, against analytic values on seeded
 //! Gaussian data, and every kind of bad input (exit code 2).
 
+mod e2e;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use mutinf_e2e::{estimate_json, mi, mutinf, run, run_json, run_usage_error};
+use e2e::{estimate_json, mi, mutinf, run, run_json, run_usage_error};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};

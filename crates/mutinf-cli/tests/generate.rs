@@ -1,7 +1,9 @@
 //! `mutinf generate`: files, ground-truth JSON, reproducibility, and bad input.
 
+mod e2e;
+
 use mutinf_core::io::{read_csv, read_npy};
-use mutinf_e2e::{run_json, run_usage_error};
+use e2e::{run_json, run_usage_error};
 
 fn correlation(x: &[f64], y: &[f64]) -> f64 {
     let n = x.len() as f64;

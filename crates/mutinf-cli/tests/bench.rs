@@ -1,9 +1,11 @@
 //! End-to-end tests of `mutinf bench <suite> --quick` on CPU: every suite writes its Markdown,
 //! CSV, JSON and PNG files, the tables have the expected shape, and analytic truths are right.
 
+mod e2e;
+
 use std::path::Path;
 
-use mutinf_e2e::{run, run_usage_error};
+use e2e::{run, run_usage_error};
 
 /// A parsed CSV: header and rows of strings.
 struct Csv {

@@ -1,10 +1,12 @@
 //! `mutinf cluster`: labels written one per row, clusters recovered on separated data, bad input
 //! rejected with exit code 2.
 
+mod e2e;
+
 use std::fmt::Write;
 use std::path::Path;
 
-use mutinf_e2e::{run_json, run_usage_error};
+use e2e::{run_json, run_usage_error};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;

@@ -1,27 +1,17 @@
-//! Helpers for the end-to-end tests of the `mutinf` binary (the tests live in `tests/tests/`).
+//! Helpers of the end-to-end tests of the `mutinf` binary (each `tests/*.rs` file of this crate
+//! says `mod e2e;`).
 //!
-//! The binary is the one cargo built next to the test executables (`target/<profile>/mutinf`);
-//! `cargo test --workspace` builds it because the CLI crate has an integration test of its
-//! own. `MUTINF_BIN` overrides the path (e.g. to test an installed binary).
+//! The binary is the one cargo builds for these integration tests (`CARGO_BIN_EXE_mutinf`): the
+//! tests build and find it themselves, whatever the profile or target directory.
+//! `MUTINF_BIN` overrides the path (e.g. to test an installed binary).
+#![allow(dead_code)] // each test file uses its own subset of the helpers
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 /// Path of the binary under test.
 pub fn binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("MUTINF_BIN") {
-        return PathBuf::from(path);
-    }
-    let exe = std::env::current_exe().expect("the test executable has a path");
-    // target/<profile>/deps/<test> -> target/<profile>/mutinf
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("test runs from target/<profile>/deps");
-    let binary = profile_dir.join(format!("mutinf{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} does not exist: run the tests with `cargo test --workspace` (which builds it) or set MUTINF_BIN",
-        binary.display()
-    );
-    binary
+    std::env::var_os("MUTINF_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_mutinf")), PathBuf::from)
 }
 
 /// A command running the binary with `args`.

@@ -1,9 +1,11 @@
 //! `mutinf estimate` and `mutinf matrix` end to end: values, column selection, formats,
 //! uncertainty, and every kind of bad input.
 
+mod e2e;
+
 use std::path::{Path, PathBuf};
 
-use mutinf_e2e::{estimate_json, mi, run, run_json, run_usage_error};
+use e2e::{estimate_json, mi, run, run_json, run_usage_error};
 
 fn generate_gaussian(dir: &Path, name: &str, rho: f64, n: usize, seed: u64) -> (PathBuf, f64) {
     let path = dir.join(name);

@@ -2,9 +2,11 @@
 //! binary by default; values on seeded Gaussian data, copula invariance, order, sliced MI for
 //! blocks, and clear errors for bad checkpoints.
 
+mod e2e;
+
 use std::path::{Path, PathBuf};
 
-use mutinf_e2e::{estimate_json as estimate, mi, run, run_json, run_usage_error};
+use e2e::{estimate_json as estimate, mi, run, run_json, run_usage_error};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
@@ -70,7 +72,7 @@ fn default_method_is_the_embedded_infonet_and_matches_the_file() {
     let other = mi(&estimate(&[f, "--checkpoint", "embedded:infonet-small", "--seed", "9"]));
     assert!((other - mi(&table)).abs() < 0.03, "{other} vs {}", mi(&table));
     // Works from any directory (the model is inside the binary).
-    let out = mutinf_e2e::mutinf(["estimate", f]).current_dir(dir.path()).output().unwrap();
+    let out = e2e::mutinf(["estimate", f]).current_dir(dir.path()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("infonet") && text.contains("N=2000"), "{text}");
@@ -269,7 +271,7 @@ fn regression_readout_reports_a_90_percent_interval_and_small_samples_stay_near_
     assert!((ci["level"].as_f64().unwrap() - 0.9).abs() < 1e-12, "{json}");
     assert!(lower <= mi(&json) && mi(&json) <= upper && upper - lower < 0.2, "{json}");
     assert!((mi(&json) - truth).abs() < 0.05, "{json} vs {truth}");
-    let text = String::from_utf8(mutinf_e2e::run(["estimate", file.to_str().unwrap()]).stdout).unwrap();
+    let text = String::from_utf8(e2e::run(["estimate", file.to_str().unwrap()]).stdout).unwrap();
     assert!(text.contains("90% CI") && text.contains("readout=regression"), "{text}");
     // Independent samples at N = 200: never below zero, near zero on average.
     let mut values = Vec::new();

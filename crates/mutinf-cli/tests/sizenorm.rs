@@ -1,7 +1,9 @@
 //! `mutinf sizenorm`: generate synthetic animals, fit them back, posteriors CSV, bad input.
 
+mod e2e;
+
 use mutinf_core::io::read_csv;
-use mutinf_e2e::{run_json, run_usage_error};
+use e2e::{run_json, run_usage_error};
 
 #[test]
 fn generate_then_fit_recovers_the_animal_component_mi() {
