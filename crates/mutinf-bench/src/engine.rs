@@ -1,5 +1,5 @@
-//! Runs one method over many data sets, batching where the method can (InfoNet: one forward
-//! pass per 64 sequences of equal length; MINE: 16 critics trained in one graph).
+//! Runs one method over many data sets, batching where the method can (InfoNet: shared forward
+//! passes through `InfoNetEstimator::estimate_many`; MINE: 16 critics trained in one graph).
 
 use indicatif::ProgressBar;
 use mutinf_core::{Estimator, PairedSamples};
@@ -7,10 +7,12 @@ use mutinf_estimators::kde::KdeParams;
 use mutinf_estimators::ksg::KsgParams;
 use mutinf_estimators::sliced::Sliced;
 use mutinf_mine::{Bound, MineEstimator, MineParams};
+use mutinf_models::InfoNetEstimator;
 
 use crate::{Bench, Method, Result};
 
-/// Sequences per InfoNet forward pass.
+/// Data sets per `estimate_many` call of InfoNet (the estimator splits a call into forward
+/// passes under its memory budget; this only sets how often the progress bar moves).
 pub const INFONET_BATCH: usize = 64;
 /// Critics per batched MINE run.
 pub const MINE_BATCH: usize = 16;
@@ -87,29 +89,19 @@ pub fn estimate_many(
         }
         Method::InfoNet => {
             let net = bench.net()?;
+            // The library's estimator does the batching; each run of data sets gets its own
+            // readout seed, as before.
+            let estimator = |seed: u64| InfoNetEstimator::builder(net.clone()).seed(seed).slices(slices).build();
             let mut i = 0;
             while i < data.len() {
-                if !one_d(&data[i]) {
-                    let start = std::time::Instant::now();
-                    let s = net.estimate_sliced(&data[i], slices, crate::data::sub_seed(seed, &[i as u64]))?;
-                    out.push(Estimated { mi: s.mean, seconds: start.elapsed().as_secs_f64(), ci: None });
-                    bar.inc(1);
-                    i += 1;
-                    continue;
+                let mut j = i + 1;
+                if one_d(&data[i]) {
+                    while j < data.len() && j - i < INFONET_BATCH && one_d(&data[j]) && data[j].n() == data[i].n() {
+                        j += 1;
+                    }
                 }
-                // A run of 1-D sets of the same N, at most INFONET_BATCH long.
-                let n = data[i].n();
-                let mut j = i;
-                while j < data.len() && j - i < INFONET_BATCH && one_d(&data[j]) && data[j].n() == n {
-                    j += 1;
-                }
-                let cols: Vec<(Vec<f64>, Vec<f64>)> =
-                    data[i..j].iter().map(|d| (d.x().column(0).to_vec(), d.y().column(0).to_vec())).collect();
-                let pairs: Vec<(&[f64], &[f64])> = cols.iter().map(|(x, y)| (&x[..], &y[..])).collect();
-                let start = std::time::Instant::now();
-                let values = net.estimate_batch(&pairs, crate::data::sub_seed(seed, &[i as u64]))?;
-                let per = start.elapsed().as_secs_f64() / (j - i) as f64;
-                out.extend(values.into_iter().map(|mi| Estimated { mi, seconds: per, ci: None }));
+                let values = estimator(crate::data::sub_seed(seed, &[i as u64]))?.estimate_many(&data[i..j])?;
+                out.extend(values.into_iter().map(|e| Estimated { mi: e.mi, seconds: e.seconds, ci: None }));
                 bar.inc((j - i) as u64);
                 i = j;
             }

@@ -147,6 +147,12 @@ fn bad_input_is_a_clear_error_with_exit_2() {
         let stderr = run_usage_error(&all);
         assert!(stderr.contains(expected), "{args:?}: expected '{expected}' in: {stderr}");
     }
+    // A missing file names the file and the OS error, once (issue 17: it used to print twice).
+    let missing = dir.path().join("gone.csv");
+    let stderr = run_usage_error(["estimate", missing.to_str().unwrap()]);
+    assert!(stderr.contains("gone.csv"), "{stderr}");
+    let os_error = std::fs::read(&missing).unwrap_err().to_string();
+    assert_eq!(stderr.matches(&os_error).count(), 1, "{stderr}");
     run_usage_error(["estimate", "x.csv", "--method", "magic"]);
     run_usage_error(["matrix", &write("m1.csv", "a\n1\n2\n")]);
     let stderr = run_usage_error(["matrix", &write("m2.csv", "a,b,c\n1,2,3\n2,3,3\n3,1,3\n4,5,3\n")]);

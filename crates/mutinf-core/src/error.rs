@@ -38,8 +38,9 @@ pub enum MutinfError {
     #[error("{block} has no columns; select at least one column for {block}")]
     EmptyBlock { block: String },
 
-    /// A file could not be opened, read or written.
-    #[error("{}: {source}", path.display())]
+    /// A file could not be opened, read or written. The OS error is the `source()`, not part of
+    /// the message, so printing the chain (as the CLI does) shows it once.
+    #[error("cannot read or write {}", path.display())]
     Io { path: PathBuf, #[source] source: std::io::Error },
 
     /// A CSV row has a different number of fields than the first row.

@@ -22,11 +22,29 @@ pub enum Error {
     Json(#[from] serde_json::Error),
 }
 
-/// The Python exception for `error`.
+/// The Python exception for `error`, whose message is the whole cause chain ("cannot read or
+/// write data.csv: No such file or directory"), as the CLI prints it.
 pub fn to_py(error: Error) -> PyErr {
+    let message = chain(&error);
     match error {
-        Error::Json(_) => PyRuntimeError::new_err(error.to_string()),
-        Error::Model(mutinf_models::ModelError::Backend(_)) => PyRuntimeError::new_err(error.to_string()),
-        _ => PyValueError::new_err(error.to_string()),
+        Error::Json(_) => PyRuntimeError::new_err(message),
+        Error::Model(mutinf_models::ModelError::Backend(_)) => PyRuntimeError::new_err(message),
+        _ => PyValueError::new_err(message),
     }
+}
+
+/// `error` and its sources joined by ": ", skipping a source whose text the message already
+/// holds (some messages quote their cause).
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = cause.source();
+    }
+    text
 }

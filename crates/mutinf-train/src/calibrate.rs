@@ -78,7 +78,7 @@ pub fn fit_calibration(
         let mut rng = StdRng::seed_from_u64(stream_seed(request.seed, TAG_CALIBRATION, c as u64));
         let n = rng.random_range(request.min_samples..=request.max_samples);
         let gmms = (0..count).map(|_| family.sample(&mut rng)).collect::<Result<Vec<_>, _>>()
-            .map_err(|e| TrainError::Data(e.to_string()))?;
+            .map_err(|e| TrainError::data("drawing a calibration mixture", e))?;
         let sequences = gmms
             .iter()
             .map(|g| {
@@ -86,11 +86,9 @@ pub fn fit_calibration(
                 CopulaSequence::from_samples(&data.column(0).to_vec(), &data.column(1).to_vec())
             })
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| TrainError::Data(e.to_string()))?;
+            .map_err(|e| TrainError::data("copula transform of a calibration sequence", e))?;
         let readout_seed: u64 = rng.random();
-        let values = net
-            .estimate_sequences_with(&sequences, readout_seed, Readout::Uncalibrated)
-            .map_err(|e| TrainError::Model(e.to_string()))?;
+        let values = net.estimate_sequences_with(&sequences, readout_seed, Readout::Uncalibrated)?;
         let truths = gmms
             .par_iter()
             .enumerate()
@@ -103,18 +101,17 @@ pub fn fit_calibration(
                 g.mutual_information(&[0], &[1], &opts).map(|t| t.value)
             })
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| TrainError::Data(e.to_string()))?;
+            .map_err(|e| TrainError::data("Monte-Carlo truth of a calibration mixture", e))?;
         raw.extend(values);
         truth.extend(truths);
         progress(raw.len(), request.sequences);
     }
-    let model = |e: mutinf_models::ModelError| TrainError::Model(e.to_string());
     let half = raw.len() / 2;
-    let first = Calibration::fit(&raw[..half], &truth[..half], request.knots).map_err(model)?;
+    let first = Calibration::fit(&raw[..half], &truth[..half], request.knots)?;
     let errors: Vec<f64> = raw[half..].iter().zip(&truth[half..]).map(|(r, t)| first.apply(*r) - t).collect();
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let raw_errors: Vec<f64> = raw.iter().zip(&truth).map(|(r, t)| r - t).collect();
-    let mut calibration = Calibration::fit(&raw, &truth, request.knots).map_err(model)?;
+    let mut calibration = Calibration::fit(&raw, &truth, request.knots)?;
     calibration.fitted_on = format!(
         "{} paper-train-family GMMs, N {}..{}, Monte-Carlo truth {} samples, seed {}",
         request.sequences, request.min_samples, request.max_samples, request.truth_samples, request.seed

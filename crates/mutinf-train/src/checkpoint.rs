@@ -108,14 +108,12 @@ impl RunLock {
     pub fn acquire(root: &Path) -> Result<Self, TrainError> {
         fs::create_dir_all(root).map_err(io(root))?;
         let path = root.join("train.lock");
-        if let Ok(text) = fs::read_to_string(&path) {
-            let pid = text.trim();
-            let alive = !pid.is_empty() && Path::new("/proc").join(pid).exists() && pid != std::process::id().to_string();
+        if let Ok(text) = fs::read_to_string(&path)
+            && let Ok(pid) = text.trim().parse::<u32>()
+        {
+            let alive = Path::new("/proc").join(pid.to_string()).exists() && pid != std::process::id();
             if alive {
-                return Err(TrainError::Config(format!(
-                    "{} is in use by training process {pid}; wait for it or stop it (kill {pid}) before resuming",
-                    root.display()
-                )));
+                return Err(TrainError::RunFolderInUse { path: root.to_path_buf(), pid });
             }
         }
         fs::write(&path, std::process::id().to_string()).map_err(io(&path))?;
@@ -196,7 +194,7 @@ impl RunDir {
         })?;
         let path = dir.join("state.json");
         let text = fs::read_to_string(&path).map_err(io(&path))?;
-        let state = serde_json::from_str(&text).map_err(|e| TrainError::Checkpoint(format!("{}: {e}", path.display())))?;
+        let state = serde_json::from_str(&text).map_err(|e| TrainError::checkpoint(path.display(), e))?;
         Ok((dir, state))
     }
 
@@ -204,10 +202,10 @@ impl RunDir {
     pub fn load_training_state(&self, dir: &Path, model: InfoNet, optim: ModuleOptimizer) -> Result<(InfoNet, ModuleOptimizer), TrainError> {
         let model = model
             .try_load_file(dir.join("model.bpk"))
-            .map_err(|e| TrainError::Checkpoint(format!("{}: {e}", dir.join("model.bpk").display())))?;
+            .map_err(|e| TrainError::checkpoint(dir.join("model.bpk").display(), e))?;
         let optim = optim
             .load(dir.join("optimizer.bpk"))
-            .map_err(|e| TrainError::Checkpoint(format!("{}: {e}", dir.join("optimizer.bpk").display())))?;
+            .map_err(|e| TrainError::checkpoint(dir.join("optimizer.bpk").display(), e))?;
         Ok((model, optim))
     }
 
@@ -281,12 +279,11 @@ impl RunDir {
             fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
         }
         fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-        let ck = |e: String| TrainError::Checkpoint(e);
         save_checkpoint(&model.valid(), &tmp.join("model.safetensors"), &Self::metadata(config, state, validation, device))
-            .map_err(|e| ck(e.to_string()))?;
-        model.clone().save_file(tmp.join("model.bpk")).map_err(|e| ck(format!("model.bpk: {e}")))?;
-        optim.save(tmp.join("optimizer.bpk")).map_err(|e| ck(format!("optimizer.bpk: {e}")))?;
-        let state_json = serde_json::to_string_pretty(state).map_err(|e| ck(e.to_string()))?;
+            .map_err(|e| TrainError::checkpoint(tmp.join("model.safetensors").display(), e))?;
+        model.clone().save_file(tmp.join("model.bpk")).map_err(|e| TrainError::checkpoint(tmp.join("model.bpk").display(), e))?;
+        optim.save(tmp.join("optimizer.bpk")).map_err(|e| TrainError::checkpoint(tmp.join("optimizer.bpk").display(), e))?;
+        let state_json = serde_json::to_string_pretty(state).map_err(|e| TrainError::checkpoint("state.json (serialising)", e))?;
         fs::write(tmp.join("state.json"), state_json).map_err(io(&tmp))?;
         if final_dir.exists() {
             fs::remove_dir_all(&final_dir).map_err(io(&final_dir))?;
@@ -318,8 +315,8 @@ impl RunDir {
         let best = self.best_path();
         // save_checkpoint itself writes to a scratch file and renames it into place.
         save_checkpoint(&model.valid(), &best, &Self::metadata(config, state, Some(report), device))
-            .map_err(|e| TrainError::Checkpoint(e.to_string()))?;
-        let json = serde_json::to_string_pretty(report).map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+            .map_err(|e| TrainError::checkpoint(best.display(), e))?;
+        let json = serde_json::to_string_pretty(report).map_err(|e| TrainError::checkpoint("best.json (serialising)", e))?;
         self.write_atomic(&self.root.join("best.json"), json.as_bytes())?;
         Ok(true)
     }

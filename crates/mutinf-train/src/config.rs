@@ -169,15 +169,21 @@ impl TrainConfig {
     /// Reads and checks a TOML file.
     pub fn load(path: &Path) -> Result<Self, TrainError> {
         let text = std::fs::read_to_string(path).map_err(|e| TrainError::io(path, e))?;
-        Self::from_toml(&text).map_err(|e| match e {
+        let config: Self =
+            toml::from_str(&text).map_err(|source| TrainError::ConfigFile { path: path.to_path_buf(), source })?;
+        config.check().map_err(|e| match e {
             TrainError::Config(reason) => TrainError::Config(format!("{}: {reason}", path.display())),
+            TrainError::ModelConfig { path: None, source } => {
+                TrainError::ModelConfig { path: Some(path.to_path_buf()), source }
+            }
             other => other,
-        })
+        })?;
+        Ok(config)
     }
 
     /// Parses and checks TOML text.
     pub fn from_toml(text: &str) -> Result<Self, TrainError> {
-        let config: Self = toml::from_str(text).map_err(|e| TrainError::Config(e.to_string()))?;
+        let config: Self = toml::from_str(text).map_err(TrainError::ConfigText)?;
         config.check()?;
         Ok(config)
     }
@@ -189,7 +195,7 @@ impl TrainConfig {
 
     /// Checks every field; the error names the field.
     pub fn check(&self) -> Result<(), TrainError> {
-        self.model.check().map_err(|e| TrainError::Config(e.to_string()))?;
+        self.model.check().map_err(TrainError::model_config)?;
         let fail = |msg: &str| Err(TrainError::Config(msg.to_string()));
         if self.steps == 0 {
             return fail("steps must be at least 1");

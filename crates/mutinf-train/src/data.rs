@@ -57,11 +57,11 @@ pub fn family_sequences(
 ) -> Result<Vec<CopulaSequence>, TrainError> {
     (0..count)
         .map(|_| {
-            let gmm = family.sample(rng).map_err(|e| TrainError::Data(e.to_string()))?;
+            let gmm = family.sample(rng).map_err(|e| TrainError::data("drawing a training mixture", e))?;
             let data = gmm.sample(n, rng);
             let x: Vec<f64> = data.column(0).to_vec();
             let y: Vec<f64> = data.column(1).to_vec();
-            CopulaSequence::from_samples(&x, &y).map_err(|e| TrainError::Data(e.to_string()))
+            CopulaSequence::from_samples(&x, &y).map_err(|e| TrainError::data("copula transform of a sequence", e))
         })
         .collect()
 }
@@ -74,7 +74,8 @@ pub fn make_step_batch(data: &DataConfig, model: &InfoNetConfig, seed: u64, step
     let samples = 2 * rng.random_range(half_min..=half_max);
     let sequences = family_sequences(&family_by_name(&data.family)?, data.batch_size, samples, &mut rng)?;
     let fold = if model.holdout { Fold::FirstToSecond } else { Fold::InSample };
-    let batch = prepare_batch(&sequences, model, fold, rng.random()).map_err(|e| TrainError::Data(e.to_string()))?;
+    let batch = prepare_batch(&sequences, model, fold, rng.random())
+        .map_err(|e| TrainError::data(format_args!("preparing the batch of step {}", step + 1), e))?;
     Ok(StepBatch { step, samples, batch })
 }
 
@@ -118,7 +119,7 @@ impl DataStream {
     pub fn next(&mut self) -> Result<StepBatch, TrainError> {
         let worker = self.next_worker;
         self.next_worker = (worker + 1) % self.receivers.len();
-        self.receivers[worker].recv().map_err(|_| TrainError::Data("the data thread stopped".into()))?
+        self.receivers[worker].recv().map_err(|_| TrainError::DataThreadStopped)?
     }
 }
 

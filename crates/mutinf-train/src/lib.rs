@@ -35,6 +35,6 @@ mod validation;
 pub use calibrate::{CalibrationReport, CalibrationRequest, fit_calibration};
 pub use checkpoint::{HARDWARE_KEY, HardwareSpan, RunDir, RunLock, RunState, TRAIN_CONFIG_KEY};
 pub use config::{CheckpointConfig, DataConfig, Decay, OptimizerConfig, TrainConfig, ValidationConfig};
-pub use error::TrainError;
+pub use error::{BoxError, Result, TrainError};
 pub use trainer::{Silent, StepReport, TrainObserver, TrainRequest, TrainSummary, clip_global_norm, train};
 pub use validation::{GaussPoint, ValidationReport, ValidationSet, gaussian_pairs, gaussian_sequences};

@@ -155,7 +155,7 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
         // Persist the new total so a later plain --resume keeps it.
         run.save_config(&config)?;
     }
-    let mut model = config.model.init_seeded(&device, config.seed).map_err(|e| TrainError::Config(e.to_string()))?;
+    let mut model = config.model.init_seeded(&device, config.seed).map_err(TrainError::model_config)?;
     let mut optim = adam(&config);
     let mut state = match state {
         Some((dir, state)) => {
@@ -198,7 +198,7 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
         let loss_value = loss
             .clone()
             .try_into_data()
-            .map_err(|e| TrainError::Model(format!("step {}: {e}; try a smaller data.batch_size", state.step + 1)))?
+            .map_err(|e| TrainError::Backend(format!("step {}: {e}; try a smaller data.batch_size", state.step + 1)))?
             .iter::<f32>()
             .next()
             .map_or(f64::NAN, f64::from);

@@ -69,7 +69,7 @@ pub fn gaussian_sequences(rho: f64, n: usize, count: usize, rng: &mut StdRng) ->
     (0..count)
         .map(|_| {
             let (x, y) = gaussian_pairs(rho, n, rng);
-            CopulaSequence::from_samples(&x, &y).map_err(|e| TrainError::Data(e.to_string()))
+            CopulaSequence::from_samples(&x, &y).map_err(|e| TrainError::data("copula transform of a Gaussian sequence", e))
         })
         .collect()
 }
@@ -77,7 +77,6 @@ pub fn gaussian_sequences(rho: f64, n: usize, count: usize, rng: &mut StdRng) ->
 impl ValidationSet {
     /// Builds the set. Triplet truths use Monte-Carlo integration (20k samples each).
     pub fn build(config: &ValidationConfig) -> Result<Self, TrainError> {
-        let data_err = |e: String| TrainError::Data(e);
         let mut gauss = Vec::new();
         for (i, &rho) in config.rho.iter().enumerate() {
             let mut rng = StdRng::seed_from_u64(stream_seed(config.seed, TAG_GAUSS, i as u64));
@@ -91,14 +90,14 @@ impl ValidationSet {
         let mc = MonteCarloOptions { samples: 20_000, seed: config.seed, ..Default::default() };
         for t in 0..config.triplets {
             let k = config.triplet_components[t % config.triplet_components.len().max(1)];
-            let triplet = order_triplet(k, &mc, &mut rng).map_err(|e| data_err(e.to_string()))?;
+            let triplet = order_triplet(k, &mc, &mut rng).map_err(|e| TrainError::data("drawing a validation order triplet", e))?;
             let data = triplet.gmm.sample(config.samples, &mut rng);
             let x: Vec<f64> = data.column(0).to_vec();
             let y: Vec<f64> = data.column(1).to_vec();
             let z: Vec<f64> = data.column(2).to_vec();
             triplets.push(Triplet {
-                xy: CopulaSequence::from_samples(&x, &y).map_err(|e| data_err(e.to_string()))?,
-                xz: CopulaSequence::from_samples(&x, &z).map_err(|e| data_err(e.to_string()))?,
+                xy: CopulaSequence::from_samples(&x, &y).map_err(|e| TrainError::data("copula transform of a triplet's (x, y)", e))?,
+                xz: CopulaSequence::from_samples(&x, &z).map_err(|e| TrainError::data("copula transform of a triplet's (x, z)", e))?,
                 xy_greater: triplet.xy_greater(),
             });
         }
@@ -113,7 +112,7 @@ impl ValidationSet {
         // sequence the same seed, so whole sets go in at once. The trained readout: validation
         // tracks the bound training maximises, comparable across a run's steps.
         let estimate = |seqs: &[CopulaSequence]| -> Result<Vec<f64>, TrainError> {
-            model.estimate_sequences_with(seqs, seed, Readout::Trained).map_err(|e| TrainError::Model(e.to_string()))
+            Ok(model.estimate_sequences_with(seqs, seed, Readout::Trained)?)
         };
         let mut gauss = Vec::new();
         let mut abs_errors = Vec::new();
@@ -128,13 +127,13 @@ impl ValidationSet {
         let device = model.device();
         let mut bound_sum = 0.0;
         for chunk in self.family.chunks(CHUNK) {
-            let batch = prepare_batch(chunk, model.config(), fold, seed).map_err(|e| TrainError::Model(e.to_string()))?;
+            let batch = prepare_batch(chunk, model.config(), fold, seed)?;
             let values = model
                 .bound(&batch, &device)
                 .try_into_data()
-                .map_err(|e| TrainError::Model(format!("{e}")))?
+                .map_err(|e| TrainError::Backend(format!("reading the validation bound: {e}")))?
                 .try_to_vec::<f32>()
-                .map_err(|e| TrainError::Model(format!("{e:?}")))?;
+                .map_err(|e| TrainError::Backend(format!("reading the validation bound: {e:?}")))?;
             bound_sum += values.iter().map(|v| f64::from(*v)).sum::<f64>();
         }
         let val_loss = -bound_sum / self.family.len().max(1) as f64;

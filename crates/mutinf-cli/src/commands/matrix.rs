@@ -6,16 +6,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use mutinf_core::copula::rank_transform;
 use mutinf_core::io::{Table, read_table};
 use mutinf_estimators::matrix::pairwise_mi;
 use mutinf_core::{Estimator, PairedSamples};
-use mutinf_models::regression::RegressionEstimator;
-use mutinf_models::{CopulaSequence, InfoNet};
 use ndarray::Array2;
 
 use super::methods::{Method, MethodArgs, build_estimator};
-use crate::device::{CpuBackend, inference_lanes, select};
 use crate::output::print_text;
 
 /// Arguments of `mutinf matrix`.
@@ -55,17 +51,11 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
         let other = (j + 1) % table.ncols();
         table.paired_indices(&[j], &[other]).with_context(|| format!("in {}", args.file.display()))?;
     }
-    let regression = crate::infonet::wants_regression(args.method.checkpoint.as_deref(), args.method.readout);
-    let matrix = if args.method.method == Method::Infonet && regression {
-        let device = select(args.method.device, CpuBackend::Flex)?;
-        let (head, _) = crate::infonet::load_regression(args.method.checkpoint.as_deref(), &device)?;
-        regression_matrix(&table, &head, args.pairs_per_pass)?
-    } else if args.method.method == Method::Infonet {
-        let device = select(args.method.device, CpuBackend::Flex)?;
-        let net = crate::infonet::load_infonet(args.method.checkpoint.as_deref(), &device, inference_lanes(args.method.device), args.method.readout)?;
-        infonet_matrix(&table, &net, args.seed, args.pairs_per_pass)?
+    let estimator = build_estimator(&args.method, args.seed, false)?;
+    let matrix = if args.method.method == Method::Infonet {
+        // Either InfoNet readout batches pairs itself (`Estimator::estimate_many`).
+        batched_matrix(&table, estimator.as_ref(), args.pairs_per_pass)?
     } else {
-        let estimator = build_estimator(&args.method, args.seed, false)?;
         pairwise_mi(table.data().view(), estimator.as_ref())?
     };
 
@@ -87,26 +77,14 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// All pairs i < j through InfoNet's regression readout, `per_pass` pairs per
-/// [`Estimator::estimate_many`] call: each cell is what `estimate` gives for that pair (the
-/// readout is deterministic).
-fn regression_matrix(table: &Table, head: &RegressionEstimator, per_pass: usize) -> anyhow::Result<Array2<f64>> {
+/// All pairs i < j through `estimator`'s [`Estimator::estimate_many`], `per_pass` pairs per
+/// call, streamed so memory stays at one chunk of pairs plus the d x d result whatever the
+/// number of columns. Each cell equals what `estimate` gives for that pair.
+fn batched_matrix(table: &Table, estimator: &dyn Estimator, per_pass: usize) -> anyhow::Result<Array2<f64>> {
     let column = |j: usize| table.data().column(j).to_vec();
     pair_chunks(table.ncols(), per_pass, |chunk| {
         let data = chunk.iter().map(|&(i, j)| PairedSamples::from_columns(&column(i), &column(j))).collect::<Result<Vec<_>, _>>()?;
-        Ok(head.estimate_many(&data)?.into_iter().map(|e| e.mi).collect())
-    })
-}
-
-/// All pairs i < j through InfoNet, `per_pass` pairs per forward pass, streamed so memory
-/// stays at one batch of sequences plus the d x d result whatever the number of columns.
-fn infonet_matrix(table: &Table, net: &InfoNet, seed: u64, per_pass: usize) -> anyhow::Result<Array2<f64>> {
-    // Rank each column once; the copula transform of a pair only needs the two rank vectors.
-    let ranks: Vec<Vec<f64>> = (0..table.ncols()).map(|j| rank_transform(&table.data().column(j).to_vec())).collect();
-    pair_chunks(table.ncols(), per_pass, |chunk| {
-        let sequences =
-            chunk.iter().map(|&(i, j)| CopulaSequence::from_samples(&ranks[i], &ranks[j])).collect::<Result<Vec<_>, _>>()?;
-        Ok(net.estimate_sequences(&sequences, seed)?)
+        Ok(estimator.estimate_many(&data)?.into_iter().map(|e| e.mi).collect())
     })
 }
 

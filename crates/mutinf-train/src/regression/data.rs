@@ -48,13 +48,13 @@ impl HeadFamily {
             HeadFamily::Many => PaperTrainFamily { components: (20, 40), ..Default::default() }.sample(rng),
             HeadFamily::Gaussian => {
                 let mi = 2.5 * rng.random::<f64>();
-                let rho = rho_for_mi(mi).map_err(|e| TrainError::Data(e.to_string()))?;
+                let rho = rho_for_mi(mi).map_err(|e| TrainError::data("the correlation of a Gaussian", e))?;
                 let sign = if rng.random::<bool>() { 1.0 } else { -1.0 };
                 GaussianMixture::bivariate_gaussian((sign * rho).clamp(-0.9999, 0.9999))
             }
             HeadFamily::Scale => return scale_mixture(rng),
         };
-        gmm.map_err(|e| TrainError::Data(e.to_string()))
+        gmm.map_err(|e| TrainError::data(format_args!("drawing a {self:?} mixture"), e))
     }
 }
 
@@ -77,7 +77,7 @@ fn scale_mixture(rng: &mut StdRng) -> Result<GaussianMixture, TrainError> {
     }
     let total: f64 = weights.iter().sum();
     weights.iter_mut().for_each(|w| *w /= total);
-    GaussianMixture::new(weights, vec![mean; k], covs).map_err(|e| TrainError::Data(e.to_string()))
+    GaussianMixture::new(weights, vec![mean; k], covs).map_err(|e| TrainError::data("building a scale mixture", e))
 }
 
 /// What the head trains on (the `[data]` table of a head config).
@@ -189,7 +189,7 @@ pub struct Labelled {
 pub fn labelled(family: HeadFamily, std_error: f64, rng: &mut StdRng) -> Result<Labelled, TrainError> {
     let gmm = family.sample(rng)?;
     let mc = MonteCarloOptions { samples: 4096, seed: rng.random(), target_std_error: Some(std_error), max_samples: 1 << 19 };
-    let truth = gmm.mutual_information(&[0], &[1], &mc).map_err(|e| TrainError::Data(e.to_string()))?;
+    let truth = gmm.mutual_information(&[0], &[1], &mc).map_err(|e| TrainError::data("Monte-Carlo truth of a mixture", e))?;
     Ok(Labelled { gmm, truth: truth.value, std_error: truth.std_error })
 }
 
@@ -214,7 +214,7 @@ pub fn head_batch(config: &HeadDataConfig, seed: u64, step: u64) -> Result<HeadB
                     if independent {
                         y.shuffle(&mut rng);
                     }
-                    let f = TokenFeatures::from_samples(&x, &y).map_err(|e| TrainError::Data(e.to_string()))?;
+                    let f = TokenFeatures::from_samples(&x, &y).map_err(|e| TrainError::data("token features of a sequence", e))?;
                     Ok(if independent { (f, 0.0, 0.0) } else { (f, l.truth as f32, l.std_error) })
                 })
                 .collect()
@@ -224,7 +224,7 @@ pub fn head_batch(config: &HeadDataConfig, seed: u64, step: u64) -> Result<HeadB
     let max_truth_std_error = flat.iter().map(|t| t.2).fold(0.0, f64::max);
     let truths = flat.iter().map(|t| t.1).collect();
     let features: Vec<TokenFeatures> = flat.into_iter().map(|t| t.0).collect();
-    let batch = RegressorBatch::stack(&features).map_err(|e| TrainError::Data(e.to_string()))?;
+    let batch = RegressorBatch::stack(&features).map_err(|e| TrainError::data(format_args!("stacking the batch of step {}", step + 1), e))?;
     Ok(HeadBatch { step, batch, truths, max_truth_std_error })
 }
 

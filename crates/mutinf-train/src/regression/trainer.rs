@@ -71,14 +71,14 @@ impl HeadTrainConfig {
     /// Reads and checks a TOML config.
     pub fn load(path: &Path) -> Result<Self, TrainError> {
         let text = fs::read_to_string(path).map_err(|e| TrainError::io(path, e))?;
-        let config: Self = toml::from_str(&text).map_err(|e| TrainError::Config(format!("{}: {e}", path.display())))?;
+        let config: Self = toml::from_str(&text).map_err(|source| TrainError::ConfigFile { path: path.to_path_buf(), source })?;
         config.check()?;
         Ok(config)
     }
 
     /// Checks every field.
     pub fn check(&self) -> Result<(), TrainError> {
-        self.model.check().map_err(|e| TrainError::Config(e.to_string()))?;
+        self.model.check().map_err(TrainError::model_config)?;
         self.data.check()?;
         if self.steps == 0 || self.checkpoint_every == 0 || self.validate_every == 0 {
             return Err(TrainError::Config("steps, checkpoint_every and validate_every must be at least 1".into()));
@@ -159,7 +159,10 @@ impl HeadMetric {
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(i, l)| {
                 serde_json::from_str(l).map_err(|e| {
-                    TrainError::Checkpoint(format!("{} line {}: {e} (truncated or edited metrics file)", path.display(), i + 1))
+                    TrainError::checkpoint(
+                        format_args!("metrics line {} of {} (truncated or edited metrics file)", i + 1, path.display()),
+                        e,
+                    )
                 })
             })
             .collect()
@@ -225,10 +228,10 @@ pub fn train_head(request: HeadTrainRequest, observer: &mut dyn HeadObserver) ->
         config.steps = steps;
         config.check()?;
     }
-    write_atomic(&config_path, toml::to_string(&config).map_err(|e| TrainError::Config(e.to_string()))?.as_bytes())?;
+    write_atomic(&config_path, toml::to_string(&config).map_err(|e| TrainError::checkpoint(format_args!("{} (serialising the config)", config_path.display()), e))?.as_bytes())?;
 
     let device = request.device.clone().autodiff();
-    let mut model = config.model.init_seeded(&device, config.seed).map_err(|e| TrainError::Model(e.to_string()))?;
+    let mut model = config.model.init_seeded(&device, config.seed)?;
     let mut optim: ModuleOptimizer = AdamConfig::new().init();
     let latest = root.join("latest");
     let mut state = HeadRunState::default();
@@ -236,14 +239,14 @@ pub fn train_head(request: HeadTrainRequest, observer: &mut dyn HeadObserver) ->
         if !latest.join("state.json").exists() {
             return Err(TrainError::Config(format!("{} has no checkpoint to resume from", root.display())));
         }
-        let text = fs::read_to_string(latest.join("state.json")).map_err(|e| TrainError::io(&latest, e))?;
-        state = serde_json::from_str(&text).map_err(|e| TrainError::Checkpoint(format!("state.json: {e}")))?;
+        let text = fs::read_to_string(latest.join("state.json")).map_err(|e| TrainError::io(&latest.join("state.json"), e))?;
+        state = serde_json::from_str(&text).map_err(|e| TrainError::checkpoint(latest.join("state.json").display(), e))?;
         model = model
             .try_load_file(latest.join("model.bpk"))
-            .map_err(|e| TrainError::Checkpoint(format!("{}: {e}", latest.join("model.bpk").display())))?;
+            .map_err(|e| TrainError::checkpoint(latest.join("model.bpk").display(), e))?;
         optim = optim
             .load(latest.join("optimizer.bpk"))
-            .map_err(|e| TrainError::Checkpoint(format!("{}: {e}", latest.join("optimizer.bpk").display())))?;
+            .map_err(|e| TrainError::checkpoint(latest.join("optimizer.bpk").display(), e))?;
         truncate_metrics(&root.join("metrics.jsonl"), state.step)?;
     }
     let machine = format!("{}, {:?}", mutinf_core::machine::Machine::detect(), request.device);
@@ -261,7 +264,7 @@ pub fn train_head(request: HeadTrainRequest, observer: &mut dyn HeadObserver) ->
                 .narrow(1, 1, 1)
                 .into_data()
                 .try_to_vec()
-                .map_err(|e| TrainError::Model(format!("{e:?}")))?;
+                .map_err(|e| TrainError::Backend(format!("step {}: reading the predictions: {e:?}", state.step + 1)))?;
             let error = median.iter().zip(&batch.truths).map(|(m, t)| f64::from((m - t).abs())).sum::<f64>() / median.len() as f64;
             let loss = MiRegressor::pinball_loss(pred, target);
             let loss_value = f64::from(loss.clone().into_scalar::<f32>());
@@ -300,7 +303,7 @@ pub fn train_head(request: HeadTrainRequest, observer: &mut dyn HeadObserver) ->
             if state.best_error.is_none_or(|b| report.mean_abs_error < b) {
                 state.best_error = Some(report.mean_abs_error);
                 save_regressor(&model.valid(), &root.join("best.safetensors"), &metadata(&config, &state, &report))
-                    .map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+                    .map_err(|e| TrainError::checkpoint(root.join("best.safetensors").display(), e))?;
             }
             last_validation = Some(report);
         }
@@ -308,7 +311,7 @@ pub fn train_head(request: HeadTrainRequest, observer: &mut dyn HeadObserver) ->
             write_latest(&root, &model, &optim, &state)?;
             if let Some(report) = &last_validation {
                 save_regressor(&model.valid(), &root.join("last.safetensors"), &metadata(&config, &state, report))
-                    .map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+                    .map_err(|e| TrainError::checkpoint(root.join("last.safetensors").display(), e))?;
             }
         }
         if stop {
@@ -348,7 +351,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
 fn append_metric(root: &Path, metric: &HeadMetric) -> Result<(), TrainError> {
     let path = root.join("metrics.jsonl");
     let mut f = fs::OpenOptions::new().create(true).append(true).open(&path).map_err(|e| TrainError::io(&path, e))?;
-    let line = serde_json::to_string(metric).map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+    let line = serde_json::to_string(metric).map_err(|e| TrainError::checkpoint("a metrics line (serialising)", e))?;
     writeln!(f, "{line}").map_err(|e| TrainError::io(&path, e))
 }
 
@@ -387,10 +390,10 @@ fn write_latest(root: &Path, model: &MiRegressor, optim: &ModuleOptimizer, state
         }
     }
     fs::create_dir_all(&tmp).map_err(|e| TrainError::io(&tmp, e))?;
-    model.clone().save_file(tmp.join("model.bpk")).map_err(|e| TrainError::Checkpoint(format!("model.bpk: {e}")))?;
-    optim.save(tmp.join("optimizer.bpk")).map_err(|e| TrainError::Checkpoint(format!("optimizer.bpk: {e}")))?;
-    let json = serde_json::to_string_pretty(state).map_err(|e| TrainError::Checkpoint(e.to_string()))?;
-    fs::write(tmp.join("state.json"), json).map_err(|e| TrainError::io(&tmp, e))?;
+    model.clone().save_file(tmp.join("model.bpk")).map_err(|e| TrainError::checkpoint(tmp.join("model.bpk").display(), e))?;
+    optim.save(tmp.join("optimizer.bpk")).map_err(|e| TrainError::checkpoint(tmp.join("optimizer.bpk").display(), e))?;
+    let json = serde_json::to_string_pretty(state).map_err(|e| TrainError::checkpoint("state.json (serialising)", e))?;
+    fs::write(tmp.join("state.json"), json).map_err(|e| TrainError::io(&tmp.join("state.json"), e))?;
     let latest = root.join("latest");
     if latest.exists() {
         fs::rename(&latest, &old).map_err(|e| TrainError::io(&latest, e))?;
@@ -425,7 +428,7 @@ impl Prefetch {
         self.rx
             .as_ref()
             .and_then(|rx| rx.recv().ok())
-            .unwrap_or_else(|| Err(TrainError::Data("the data thread stopped".into())))
+            .unwrap_or_else(|| Err(TrainError::DataThreadStopped))
     }
 }
 

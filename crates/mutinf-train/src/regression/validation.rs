@@ -99,7 +99,7 @@ impl HeadValidationSet {
                         }
                     }
                 };
-                let features = TokenFeatures::from_samples(&x, &y).map_err(|e| TrainError::Data(e.to_string()))?;
+                let features = TokenFeatures::from_samples(&x, &y).map_err(|e| TrainError::data("token features of a validation sequence", e))?;
                 Ok(Item { features, truth, kind })
             })
             .collect::<Result<Vec<_>, TrainError>>()?;
@@ -110,7 +110,7 @@ impl HeadValidationSet {
     pub fn evaluate(&self, model: &MiRegressor) -> Result<HeadValidation, TrainError> {
         let estimator = RegressionEstimator::new(model.clone());
         let features: Vec<TokenFeatures> = self.items.iter().map(|i| i.features.clone()).collect();
-        let q = estimator.quantiles_of_features(&features).map_err(|e| TrainError::Model(e.to_string()))?;
+        let q = estimator.quantiles_of_features(&features)?;
         let mean = |kind: Option<Kind>, f: &dyn Fn(usize) -> f64| {
             let idx: Vec<usize> = (0..self.items.len()).filter(|&i| kind.is_none_or(|k| self.items[i].kind == k)).collect();
             idx.iter().map(|&i| f(i)).sum::<f64>() / idx.len().max(1) as f64
