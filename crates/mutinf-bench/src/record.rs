@@ -27,14 +27,14 @@ pub struct CheckpointInfo {
 impl CheckpointInfo {
     /// Reads the fields mutinf-train writes into a checkpoint's metadata.
     pub fn from_metadata(source: impl Into<String>, metadata: &BTreeMap<String, String>) -> Self {
-        let validation: Option<serde_json::Value> =
-            metadata.get("mutinf.validation").and_then(|v| serde_json::from_str(v).ok());
+        // A record is informational: a value that does not parse is left out, not an error.
+        let meta = mutinf_models::metadata::CheckpointMetadata::from_map(metadata).unwrap_or_default();
         Self {
             source: source.into(),
-            step: metadata.get("mutinf.step").and_then(|s| s.parse().ok()),
-            gauss_mae: validation.as_ref().and_then(|v| v.get("gauss_mae")).and_then(|v| v.as_f64()),
-            order_accuracy: validation.as_ref().and_then(|v| v.get("order_accuracy")).and_then(|v| v.as_f64()),
-            config: metadata.get("mutinf.infonet_config").cloned(),
+            step: meta.step,
+            gauss_mae: meta.validation_score("gauss_mae"),
+            order_accuracy: meta.validation_score("order_accuracy"),
+            config: metadata.get(mutinf_models::CONFIG_KEY).cloned(),
             readout: None,
         }
     }

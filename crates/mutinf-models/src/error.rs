@@ -42,6 +42,10 @@ pub enum ModelError {
     )]
     ConfigMismatch { path: PathBuf, difference: String },
 
+    /// A checkpoint's metadata value that does not parse.
+    #[error("checkpoint metadata {key}: {reason}")]
+    Metadata { key: String, reason: String },
+
     /// The input data failed validation (sliced MI works on [`mutinf_core::PairedSamples`]).
     #[error(transparent)]
     Data(#[from] mutinf_core::MutinfError),

@@ -39,6 +39,7 @@ mod checkpoint;
 mod config;
 mod error;
 mod estimate;
+pub mod metadata;
 mod network;
 pub mod notes;
 mod sliced;

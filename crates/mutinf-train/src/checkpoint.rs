@@ -23,11 +23,11 @@ use serde::{Deserialize, Serialize};
 use crate::validation::ValidationReport;
 use crate::{TrainConfig, TrainError};
 
-/// Metadata key of the training hardware history (JSON list of [`HardwareSpan`]s).
-pub const HARDWARE_KEY: &str = "mutinf.hardware";
+/// Key of the hardware spans (see [`mutinf_models::metadata`]).
+pub use mutinf_models::metadata::HARDWARE_KEY;
 
-/// Metadata key of the training config (TOML) in checkpoint files.
-pub const TRAIN_CONFIG_KEY: &str = "mutinf.train_config";
+/// Key of the whole training config, TOML (see [`mutinf_models::metadata`]).
+pub use mutinf_models::metadata::TRAIN_CONFIG_KEY;
 
 /// Progress that a resume restores.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -209,18 +209,14 @@ impl RunDir {
         Ok((model, optim))
     }
 
-    /// Drops metric lines past `step` (written after the checkpoint a resume starts from).
+    /// Drops metric lines past `step` (written after the checkpoint a resume starts from), and
+    /// lines that do not parse as a [`MetricLine`](crate::MetricLine).
     pub fn truncate_metrics(&self, step: u64) -> Result<(), TrainError> {
         let path = self.root.join("metrics.jsonl");
         let text = fs::read_to_string(&path).unwrap_or_default();
         let kept: Vec<&str> = text
             .lines()
-            .filter(|line| {
-                serde_json::from_str::<serde_json::Value>(line)
-                    .ok()
-                    .and_then(|v| v["report"]["step"].as_u64())
-                    .is_some_and(|s| s <= step)
-            })
+            .filter(|line| serde_json::from_str::<crate::MetricLine>(line).is_ok_and(|m| m.step() <= step))
             .collect();
         let mut out = kept.join("\n");
         if !out.is_empty() {
@@ -229,11 +225,12 @@ impl RunDir {
         self.write_atomic(&path, out.as_bytes())
     }
 
-    /// Appends one JSON line to `metrics.jsonl`.
-    pub fn log(&self, value: &serde_json::Value) -> Result<(), TrainError> {
+    /// Appends one line to `metrics.jsonl` (read back by [`read_metrics`](crate::read_metrics)).
+    pub fn log(&self, line: &crate::MetricLine) -> Result<(), TrainError> {
         let path = self.root.join("metrics.jsonl");
+        let json = serde_json::to_string(line).map_err(|e| TrainError::checkpoint(path.display(), e))?;
         let mut f = fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io(&path))?;
-        writeln!(f, "{value}").map_err(io(&path))
+        writeln!(f, "{json}").map_err(io(&path))
     }
 
     /// Path of the best model.
@@ -248,17 +245,17 @@ impl RunDir {
     }
 
     fn metadata(config: &TrainConfig, state: &RunState, validation: Option<&ValidationReport>, device: &str) -> BTreeMap<String, String> {
-        let mut m = BTreeMap::new();
-        m.insert(TRAIN_CONFIG_KEY.to_string(), config.to_toml());
-        m.insert("mutinf.step".to_string(), state.step.to_string());
-        m.insert("mutinf.wall_seconds".to_string(), format!("{:.1}", state.wall_seconds));
-        m.insert("mutinf.device".to_string(), device.to_string());
-        m.insert(HARDWARE_KEY.to_string(), serde_json::to_string(&state.hardware).unwrap_or_default());
-        m.insert("mutinf.train_version".to_string(), env!("CARGO_PKG_VERSION").to_string());
-        if let Some(v) = validation {
-            m.insert("mutinf.validation".to_string(), serde_json::to_string(v).unwrap_or_default());
+        mutinf_models::metadata::CheckpointMetadata {
+            step: Some(state.step),
+            wall_seconds: Some(state.wall_seconds),
+            device: Some(device.to_string()),
+            hardware: serde_json::to_value(&state.hardware).ok(),
+            validation: validation.and_then(|v| serde_json::to_value(v).ok()),
+            train_config: Some(config.to_toml()),
+            train_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            ..Default::default()
         }
-        m
+        .to_map()
     }
 
     /// Writes checkpoint `step-XXXXXXXX` atomically and prunes old ones.

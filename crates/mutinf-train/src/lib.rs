@@ -29,6 +29,7 @@ pub mod regression;
 mod config;
 pub mod data;
 mod error;
+mod metrics;
 mod trainer;
 mod validation;
 
@@ -36,5 +37,6 @@ pub use calibrate::{CalibrationReport, CalibrationRequest, fit_calibration};
 pub use checkpoint::{HARDWARE_KEY, HardwareSpan, RunDir, RunLock, RunState, TRAIN_CONFIG_KEY};
 pub use config::{CheckpointConfig, DataConfig, Decay, OptimizerConfig, TrainConfig, ValidationConfig};
 pub use error::{BoxError, Result, TrainError};
+pub use metrics::{MetricLine, Metrics, parse_metrics, read_metrics};
 pub use trainer::{Silent, StepReport, TrainObserver, TrainRequest, TrainSummary, clip_global_norm, train};
 pub use validation::{GaussPoint, ValidationReport, ValidationSet, gaussian_pairs, gaussian_sequences};

@@ -181,7 +181,7 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
     let mut last_validation = None;
     if state.step == 0 {
         let report = validation.evaluate(&model.valid(), 0)?;
-        run.log(&serde_json::json!({"kind": "validation", "wall_seconds": 0.0, "report": &report}))?;
+        run.log(&crate::MetricLine::Validation { wall_seconds: 0.0, report: report.clone() })?;
         observer.on_validation(&report);
         last_validation = Some(report);
     }
@@ -223,7 +223,7 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
             seconds,
             wall_seconds: state.wall_seconds,
         };
-        run.log(&serde_json::json!({"kind": "train", "report": &report}))?;
+        run.log(&crate::MetricLine::Train { report: report.clone() })?;
         observer.on_step(&report);
 
         let last = state.step == config.steps;
@@ -234,7 +234,7 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
             let seconds = started.elapsed().as_secs_f64();
             state.wall_seconds += seconds;
             state.charge(&device_name, &machine, seconds);
-            run.log(&serde_json::json!({"kind": "validation", "wall_seconds": state.wall_seconds, "report": &report}))?;
+            run.log(&crate::MetricLine::Validation { wall_seconds: state.wall_seconds, report: report.clone() })?;
             observer.on_validation(&report);
             run.update_best(&config, &model, &mut state, &report, &device_name)?;
             last_validation = Some(report);

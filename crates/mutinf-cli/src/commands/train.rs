@@ -225,18 +225,10 @@ fn print_curves(paths: &[PathBuf]) {
 fn plot_curves(run: &Path) -> anyhow::Result<Vec<PathBuf>> {
     use mutinf_plot::{LineChart, Series, SeriesStyle, line_chart_png};
 
-    let path = run.join("metrics.jsonl");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let (mut train, mut val) = (Vec::<StepReport>::new(), Vec::<ValidationReport>::new());
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        // A line another process is still writing does not parse yet: skip it.
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        match v["kind"].as_str() {
-            Some("train") => train.extend(serde_json::from_value(v["report"].clone()).ok()),
-            Some("validation") => val.extend(serde_json::from_value(v["report"].clone()).ok()),
-            _ => {}
-        }
-    }
+    // A line another process is still writing does not parse yet: `read_metrics` skips it.
+    let metrics = mutinf_train::read_metrics(&run.join("metrics.jsonl"))?;
+    let train: Vec<StepReport> = metrics.train().cloned().collect();
+    let val: Vec<ValidationReport> = metrics.validations().cloned().collect();
     // Moving average over 25 steps: single batches are noisy.
     let smooth: Vec<(f64, f64)> = (0..train.len())
         .map(|i| {
@@ -288,7 +280,7 @@ fn plot_curves(run: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (name, chart) in charts {
         let out = run.join(name);
-        line_chart_png(&chart, &out).with_context(|| format!("plotting {}", path.display()))?;
+        line_chart_png(&chart, &out).with_context(|| format!("plotting {}", run.join("metrics.jsonl").display()))?;
         written.push(out);
     }
     Ok(written)

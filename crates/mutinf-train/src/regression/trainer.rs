@@ -326,20 +326,18 @@ pub fn train_head(request: HeadTrainRequest, observer: &mut dyn HeadObserver) ->
 /// The metadata a head checkpoint carries: config, families, truth precision, steps, wall time,
 /// hardware, validation scores.
 fn metadata(config: &HeadTrainConfig, state: &HeadRunState, report: &HeadValidation) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("mutinf.head_train_config".to_string(), json(config)),
-        ("mutinf.families".to_string(), json(&config.data.families)),
-        ("mutinf.truth_std_error".to_string(), config.data.truth_std_error.to_string()),
-        ("mutinf.step".to_string(), state.step.to_string()),
-        ("mutinf.wall_seconds".to_string(), format!("{:.0}", state.wall_seconds)),
-        ("mutinf.hardware".to_string(), json(&state.hardware)),
-        ("mutinf.validation".to_string(), json(report)),
-    ])
-}
-
-/// A metadata value as JSON.
-fn json<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    mutinf_models::metadata::CheckpointMetadata {
+        step: Some(state.step),
+        wall_seconds: Some(state.wall_seconds),
+        hardware: serde_json::to_value(&state.hardware).ok(),
+        validation: serde_json::to_value(report).ok(),
+        head_train_config: serde_json::to_value(config).ok(),
+        families: serde_json::to_value(&config.data.families).ok(),
+        truth_std_error: Some(config.data.truth_std_error),
+        train_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        ..Default::default()
+    }
+    .to_map()
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
