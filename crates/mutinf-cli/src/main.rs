@@ -6,6 +6,7 @@
 mod commands;
 mod device;
 mod infonet;
+mod input;
 mod output;
 
 use std::process::ExitCode;
@@ -22,6 +23,10 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Whether the first CSV row is a header: auto (a non-numeric field makes it one), yes (even
+    /// if numeric, e.g. `2019,2020`) or no. Input files may be `-` for stdin.
+    #[arg(long, global = true, value_enum, default_value_t = input::HeaderArg::Auto)]
+    header: input::HeaderArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,6 +76,7 @@ fn main() -> ExitCode {
     let explicit_method = |name: &str| {
         matches.subcommand_matches(name).is_some_and(|m| m.value_source("method") == Some(ValueSource::CommandLine))
     };
+    input::set_header(cli.header);
     let result = match cli.command {
         Command::Generate(cmd) => commands::generate::run(cmd),
         Command::Estimate(mut args) => {

@@ -155,8 +155,12 @@ fn bad_input_is_a_clear_error_with_exit_2() {
     assert_eq!(stderr.matches(&os_error).count(), 1, "{stderr}");
     run_usage_error(["estimate", "x.csv", "--method", "magic"]);
     run_usage_error(["matrix", &write("m1.csv", "a\n1\n2\n")]);
-    let stderr = run_usage_error(["matrix", &write("m2.csv", "a,b,c\n1,2,3\n2,3,3\n3,1,3\n4,5,3\n")]);
-    assert!(stderr.contains("'c'") && stderr.contains("constant"), "{stderr}");
+    // A constant column no longer costs the whole matrix: it is skipped with a note (issue 17).
+    let out = run(["matrix", &write("m2.csv", "a,b,c\n1,2,3\n2,3,3\n3,1,3\n4,5,3\n"), "--method", "ksg", "--k", "1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("skipped column 'c'") && stderr.contains("constant"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("column,a,b\n"));
 }
 
 #[test]

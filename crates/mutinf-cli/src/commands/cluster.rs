@@ -9,7 +9,6 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use mutinf_core::columns::resolve_columns;
-use mutinf_core::io::read_table;
 use mutinf_objectives::cluster::{IicConfig, TabularViews, fit_iic};
 use serde_json::json;
 
@@ -76,11 +75,12 @@ pub struct ClusterArgs {
 
 /// Runs `mutinf cluster`.
 pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
-    let table = read_table(&args.file)?;
-    let table = match &args.columns {
-        Some(spec) => table.select(&resolve_columns(spec, table.names())?),
-        None => table,
+    let table = crate::input::open_table(&args.file)?;
+    let columns = match &args.columns {
+        Some(spec) => resolve_columns(spec, table.names())?,
+        None => (0..table.ncols()).collect(),
     };
+    let table = table.select_numeric(&columns)?;
     let (rows, cols) = (table.nrows(), table.names().len());
     let data: Vec<f64> = table.data().iter().copied().collect();
     let views = TabularViews::new(&data, rows, cols, args.jitter, args.dropout).with_context(|| format!("in {}", args.file.display()))?;

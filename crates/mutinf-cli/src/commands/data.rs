@@ -6,7 +6,6 @@ use anyhow::{Context, bail};
 use clap::Args;
 use mutinf_core::PairedSamples;
 use mutinf_core::columns::{resolve_columns, split_dims};
-use mutinf_core::io::read_table;
 use mutinf_estimators::conditional::ConditionalSamples;
 
 /// Which file and which columns hold X and Y.
@@ -29,7 +28,7 @@ pub struct DataArgs {
 impl DataArgs {
     /// Reads the file and selects X and Y, validated (finite, non-constant, paired).
     pub fn load(&self) -> anyhow::Result<PairedSamples> {
-        let table = read_table(&self.file)?;
+        let table = crate::input::open_table(&self.file)?;
         let (x, y) = match (self.dims, &self.x, &self.y) {
             (Some((dx, dy)), _, _) => split_dims(table.ncols(), dx, dy)?,
             (None, x, y) => {
@@ -57,7 +56,7 @@ impl DataArgs {
         if self.dims.is_some() {
             bail!("--dims does not combine with --z; choose X, Y and Z with --x, --y and --z");
         }
-        let table = read_table(&self.file)?;
+        let table = crate::input::open_table(&self.file)?;
         let x = match &self.x { Some(spec) => resolve_columns(spec, table.names())?, None => vec![0] };
         let y = match &self.y { Some(spec) => resolve_columns(spec, table.names())?, None => vec![1] };
         let z = resolve_columns(z, table.names())?;
@@ -75,7 +74,7 @@ impl DataArgs {
                 bail!("column '{}' is selected for both {what}; choose disjoint columns", table.names()[*shared]);
             }
         }
-        let (xs, ys, zs) = (table.select(&x), table.select(&y), table.select(&z));
+        let (xs, ys, zs) = (table.select_numeric(&x)?, table.select_numeric(&y)?, table.select_numeric(&z)?);
         let names = [xs.names().to_vec(), ys.names().to_vec(), zs.names().to_vec()];
         ConditionalSamples::with_names(xs.data().clone(), ys.data().clone(), zs.data().clone(), names)
             .with_context(|| format!("in {}", self.file.display()))

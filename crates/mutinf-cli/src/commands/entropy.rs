@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use mutinf_core::columns::resolve_columns;
-use mutinf_core::io::read_table;
 use mutinf_core::{MiEstimate, PairedSamples};
 use mutinf_estimators::entropy::{KlEntropyParams, distinct_values, joint_discrete_entropy, miller_madow_correction};
 use ndarray::ArrayView2;
@@ -79,7 +78,7 @@ pub fn detect_kind(block: ArrayView2<'_, f64>) -> Kind {
 
 /// Runs `mutinf entropy`.
 pub fn run(args: EntropyArgs) -> anyhow::Result<()> {
-    let table = read_table(&args.file)?;
+    let table = crate::input::open_table(&args.file)?;
     let x = match &args.x { Some(spec) => resolve_columns(spec, table.names())?, None => vec![0] };
     // Validated as an X block (finite, non-constant); Y repeats X and is not used.
     let data = table.paired_indices(&x, &x).with_context(|| format!("in {}", args.file.display()))?;

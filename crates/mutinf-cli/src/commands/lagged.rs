@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::Args;
 use mutinf_core::columns::resolve_columns;
-use mutinf_core::io::read_table;
 use mutinf_estimators::time_series::{LagEstimate, lagged_mi, lagged_mi_batched, peak};
 use serde_json::json;
 
@@ -79,7 +78,7 @@ pub fn parse_lags(text: &str) -> anyhow::Result<Vec<i64>> {
 /// Runs `mutinf lagged`.
 pub fn run(args: LaggedArgs) -> anyhow::Result<()> {
     let lags = parse_lags(&args.lags)?;
-    let table = read_table(&args.file)?;
+    let table = crate::input::open_table(&args.file)?;
     if (args.x.is_none() || args.y.is_none()) && table.ncols() < 2 {
         bail!("{} has {} column(s); lagged MI needs an X and a Y column (choose them with --x/--y)", args.file.display(), table.ncols());
     }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use mutinf_core::io::{Table, read_table};
+use mutinf_core::columns::resolve_columns;
+use mutinf_core::io::Table;
 use mutinf_estimators::matrix::pairwise_mi;
 use mutinf_core::{Estimator, PairedSamples};
 use ndarray::Array2;
@@ -31,6 +32,10 @@ pub struct MatrixArgs {
     /// Write the matrix here (CSV) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Columns to include (names or 0-based indices, lists and ranges); they must be numeric.
+    /// Default: every column, skipping (with a note) text, constant and non-finite ones.
+    #[arg(long)]
+    pub columns: Option<String>,
     /// Also draw the matrix as a heatmap (PNG).
     #[arg(long)]
     pub plot: Option<PathBuf>,
@@ -38,18 +43,17 @@ pub struct MatrixArgs {
 
 /// Runs `mutinf matrix`.
 pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
-    let table = read_table(&args.file)?;
-    if table.ncols() < 2 {
-        bail!("{} has {} column(s); a matrix needs at least two", args.file.display(), table.ncols());
-    }
+    let table = crate::input::open_table(&args.file)?;
     if args.pairs_per_pass == 0 {
         bail!("--pairs-per-pass 0: use at least 1 (default {})", mutinf_models::SLICE_BATCH);
     }
-    // Validate every column with its name before the pairwise work, so an error names
-    // the column the user knows.
-    for j in 0..table.ncols() {
-        let other = (j + 1) % table.ncols();
-        table.paired_indices(&[j], &[other]).with_context(|| format!("in {}", args.file.display()))?;
+    let table = usable_columns(&table, args.columns.as_deref()).with_context(|| format!("in {}", args.file.display()))?;
+    if table.ncols() < 2 {
+        bail!(
+            "{} has {} usable column(s); a matrix needs at least two numeric, non-constant columns",
+            args.file.display(),
+            table.ncols()
+        );
     }
     let estimator = build_estimator(&args.method, args.seed, false)?;
     let matrix = if args.method.method == Method::Infonet {
@@ -75,6 +79,34 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
         None => print_text(&csv)?,
     }
     Ok(())
+}
+
+/// The columns the matrix covers: those selected by `--columns` (which must be numeric), or
+/// every column, minus text, constant and non-finite columns, each skipped with a note on
+/// stderr (one unusable column should not cost the whole matrix).
+fn usable_columns(table: &Table, spec: Option<&str>) -> anyhow::Result<Table> {
+    let requested: Vec<usize> = match spec {
+        Some(spec) => {
+            let columns = resolve_columns(spec, table.names())?;
+            table.check_numeric(&columns)?;
+            columns
+        }
+        None => (0..table.ncols()).collect(),
+    };
+    let mut kept = Vec::with_capacity(requested.len());
+    for j in requested {
+        let name = &table.names()[j];
+        if let Some((_, place)) = table.non_numeric().iter().find(|(k, _)| *k == j) {
+            eprintln!("note: skipped column '{name}': not numeric ({place})");
+            continue;
+        }
+        let column = table.data().slice(ndarray::s![.., j..=j]);
+        match mutinf_core::check_block(column, std::slice::from_ref(name)) {
+            Ok(()) => kept.push(j),
+            Err(e) => eprintln!("note: skipped column '{name}': {e}"),
+        }
+    }
+    Ok(table.select(&kept))
 }
 
 /// All pairs i < j through `estimator`'s [`Estimator::estimate_many`], `per_pass` pairs per

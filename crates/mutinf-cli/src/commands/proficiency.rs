@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use mutinf_core::io::read_table;
 use mutinf_core::{MiEstimate, PairedSamples};
 use mutinf_core::columns::resolve_columns;
 use mutinf_estimators::proficiency::{FeatureKind, ProficiencyEstimate, ProficiencyParams};
@@ -59,7 +58,7 @@ pub struct ProficiencyArgs {
 
 /// Runs `mutinf proficiency`.
 pub fn run(mut args: ProficiencyArgs) -> anyhow::Result<()> {
-    let table = read_table(&args.file)?;
+    let table = crate::input::open_table(&args.file)?;
     let (feature_name, feature) = read_series(&table, &args.feature, "feature")?;
     let given = resolve_columns(&args.given, table.names()).context("--given")?;
     let j = table.column_index(&feature_name).expect("the feature column exists");

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use mutinf_core::io::{Table, read_table, write_csv};
+use mutinf_core::io::{Table, write_csv};
 use mutinf_gmm::sizenorm::{
     MiBootstrapOptions, NoiseModel, RandomModelSpec, SizeNormConfig, SizeNormModel, fit_sizenorm,
     mi_animal_component,
@@ -169,7 +169,12 @@ fn fit(args: FitArgs) -> anyhow::Result<()> {
     let tables: Vec<Table> = args
         .animals
         .iter()
-        .map(|p| read_table(p).with_context(|| format!("reading {}", p.display())))
+        .map(|p| {
+            let table = crate::input::open_table(p).with_context(|| format!("reading {}", p.display()))?;
+            // Every column is a keypoint coordinate: a text column is an error, not a skip.
+            table.check_numeric(&(0..table.ncols()).collect::<Vec<_>>())?;
+            Ok(table)
+        })
         .collect::<anyhow::Result<_>>()?;
     let views: Vec<ArrayView2<'_, f64>> = tables.iter().map(|t| t.data().view()).collect();
     let started = std::time::Instant::now();

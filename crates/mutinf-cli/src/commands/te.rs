@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use mutinf_core::columns::resolve_columns;
-use mutinf_core::io::read_table;
 use mutinf_estimators::conditional::{ConditionalEstimator, GaussianCmi, KsgCmiParams};
 use mutinf_estimators::time_series::{Surrogate, TeParams};
 use serde_json::json;
@@ -92,12 +91,13 @@ pub fn read_series(table: &mutinf_core::io::Table, spec: &str, flag: &str) -> an
     let [j] = columns[..] else {
         anyhow::bail!("--{flag} {spec}: select exactly one column (a series), not {}", columns.len());
     };
+    table.check_numeric(&[j])?;
     Ok((table.names()[j].clone(), table.data().column(j).to_vec()))
 }
 
 /// Runs `mutinf te`.
 pub fn run(args: TeArgs) -> anyhow::Result<()> {
-    let table = read_table(&args.file)?;
+    let table = crate::input::open_table(&args.file)?;
     let (source_name, source) = read_series(&table, &args.source, "source")?;
     let (target_name, target) = read_series(&table, &args.target, "target")?;
     if source_name == target_name {

@@ -2,23 +2,26 @@
 //!
 //! Why not a general CSV crate: numeric MI input needs only a few rules, and we want errors
 //! that name the line and column. Rules: the delimiter is `,` (or tab / `;` if the first line
-//! has no comma); the first line is a header if any of its fields is not a number; blank lines
-//! and lines starting with `#` are skipped; surrounding whitespace and double quotes are
-//! trimmed; every row must have as many fields as the first.
+//! has no comma); the first line is a header if any of its fields is not a number (or as
+//! [`HeaderMode`] says); blank lines and lines starting with `#` are skipped; surrounding
+//! whitespace and double quotes are trimmed; every row must have as many fields as the first.
+//! A column with a cell that is not a number is kept but marked non-numeric (see
+//! [`Table::non_numeric`]); a file with no numeric column at all is an error.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 
-use super::Table;
+use super::{HeaderMode, ReadOptions, Table};
 use crate::{MutinfError, Result};
 
-/// Reads a numeric CSV file into a [`Table`].
+/// Reads a CSV file into a [`Table`], guessing the header (see [`super::read_table_with`] for
+/// other options and for `.npy`).
 pub fn read_csv(path: impl AsRef<Path>) -> Result<Table> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|e| MutinfError::io(path, e))?;
-    parse_csv(&text, path)
+    parse_csv(&text, path, &ReadOptions::default())
 }
 
 /// Parses CSV text (same rules as [`read_csv`]); errors name the source as `<string>`.
@@ -35,10 +38,11 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<Table> {
 /// # }
 /// ```
 pub fn read_csv_str(text: &str) -> Result<Table> {
-    parse_csv(text, Path::new("<string>"))
+    parse_csv(text, Path::new("<string>"), &ReadOptions::default())
 }
 
-fn parse_csv(text: &str, path: &Path) -> Result<Table> {
+/// The CSV reader behind every public entry point; `path` names the source in errors.
+pub(super) fn parse_csv(text: &str, path: &Path, options: &ReadOptions) -> Result<Table> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
         .lines()
@@ -48,29 +52,36 @@ fn parse_csv(text: &str, path: &Path) -> Result<Table> {
 
     let format_err = |reason: &str| MutinfError::Format { path: path.to_path_buf(), reason: reason.to_owned() };
     let (first_line_no, first_line) = lines.next().ok_or_else(|| format_err("the file has no data; expected a CSV with one column per variable"))?;
-    let CsvHeader { delimiter, names, is_header } = CsvHeader::detect(first_line);
+    let CsvHeader { delimiter, names, is_header } = CsvHeader::detect_with(first_line, options.header);
     let ncols = names.len();
+    let mut notes = Vec::new();
+    if options.header == HeaderMode::Auto {
+        notes.push(if is_header {
+            // Prefer a named field: a pandas header starts with an empty one.
+            let text = split_fields(first_line, delimiter)
+                .find(|f| !f.is_empty() && parse_number(f).is_none())
+                .unwrap_or_default();
+            format!("header: the first row has the non-numeric field '{text}' and was read as column names; pass --header no if it is data")
+        } else {
+            "no header: the first row is numeric and was read as data; pass --header yes if it is a header".to_owned()
+        });
+    }
 
     let mut values = Vec::new();
     let mut nrows = 0;
+    // Per column, the first cell that is not a number: (line, text).
+    let mut first_bad: Vec<Option<(usize, String)>> = vec![None; ncols];
     let mut push_row = |line_no: usize, line: &str| -> Result<()> {
-        let start = values.len();
-        for (j, field) in split_fields(line, delimiter).enumerate() {
-            if j >= ncols {
-                let found = split_fields(line, delimiter).count();
-                return Err(ragged(path, line_no, ncols, found));
-            }
-            let value = parse_number(field).ok_or_else(|| MutinfError::Parse {
-                path: path.to_path_buf(),
-                line: line_no,
-                column: names[j].clone(),
-                text: field.to_owned(),
-            })?;
-            values.push(value);
-        }
-        let found = values.len() - start;
+        let found = split_fields(line, delimiter).count();
         if found != ncols {
             return Err(ragged(path, line_no, ncols, found));
+        }
+        for (j, field) in split_fields(line, delimiter).enumerate() {
+            let value = parse_number(field).unwrap_or_else(|| {
+                first_bad[j].get_or_insert_with(|| (line_no, field.to_owned()));
+                f64::NAN
+            });
+            values.push(value);
         }
         nrows += 1;
         Ok(())
@@ -84,8 +95,36 @@ fn parse_csv(text: &str, path: &Path) -> Result<Table> {
     if nrows == 0 {
         return Err(format_err("the file has a header but no data rows"));
     }
+
+    // A pandas `df.to_csv()` index: an unnamed first column holding exactly 0..N-1. It is row
+    // numbering, not a variable, and would otherwise be picked as the default X column.
+    let is_index = options.header == HeaderMode::Auto
+        && is_header
+        && ncols >= 2
+        && names[0].is_empty()
+        && first_bad[0].is_none()
+        && (0..nrows).all(|i| values[i * ncols] == i as f64);
+    let (mut names, values, mut first_bad, ncols) = if is_index {
+        notes.push(format!("skipped the leading unnamed column (a pandas index 0..{})", nrows - 1));
+        let values = values.iter().enumerate().filter(|(k, _)| k % ncols != 0).map(|(_, v)| *v).collect();
+        (names[1..].to_vec(), values, first_bad[1..].to_vec(), ncols - 1)
+    } else {
+        (names, values, first_bad, ncols)
+    };
+
+    if first_bad.iter().all(Option::is_some) {
+        // Nothing to estimate from: report the first bad cell as before text columns existed.
+        let (line, text) = first_bad.swap_remove(0).expect("every column has a bad cell");
+        return Err(MutinfError::Parse { path: path.to_path_buf(), line, column: names.swap_remove(0), text });
+    }
+
+    let non_numeric: Vec<(usize, String)> =
+        first_bad.into_iter().enumerate().filter_map(|(j, bad)| bad.map(|(line, text)| (j, format!("line {line}: '{text}'")))).collect();
+    for (j, at) in &non_numeric {
+        notes.push(format!("column '{}' is not numeric ({at}); it was kept, but cannot be selected for estimation", names[*j]));
+    }
     let data = Array2::from_shape_vec((nrows, ncols), values).expect("every row has ncols values");
-    Table::new(names, data)
+    Ok(Table { names, data, notes, non_numeric, origin: path.to_path_buf() })
 }
 
 fn ragged(path: &Path, line: usize, expected: usize, found: usize) -> MutinfError {
@@ -114,11 +153,29 @@ pub struct CsvHeader {
 }
 
 impl CsvHeader {
-    /// Reads the layout off the first line.
+    /// Reads the layout off the first line, guessing whether it is a header.
     pub fn detect(first_line: &str) -> Self {
+        Self::detect_with(first_line, HeaderMode::Auto)
+    }
+
+    /// Reads the layout off the first line; `mode` says whether it is a header (`Auto`: it is
+    /// when any field is not a number, as [`CsvHeader::detect`]).
+    ///
+    /// ```
+    /// use mutinf_core::io::{CsvHeader, HeaderMode};
+    /// let h = CsvHeader::detect_with("2019,2020", HeaderMode::Yes);
+    /// assert!(h.is_header);
+    /// assert_eq!(h.names, ["2019", "2020"]);
+    /// assert_eq!(CsvHeader::detect_with("a,b", HeaderMode::No).names, ["0", "1"]);
+    /// ```
+    pub fn detect_with(first_line: &str, mode: HeaderMode) -> Self {
         let delimiter = [',', '\t', ';'].into_iter().find(|&d| first_line.contains(d)).unwrap_or(',');
         let fields: Vec<&str> = split_fields(first_line, delimiter).collect();
-        let is_header = fields.iter().any(|f| parse_number(f).is_none());
+        let is_header = match mode {
+            HeaderMode::Auto => fields.iter().any(|f| parse_number(f).is_none()),
+            HeaderMode::Yes => true,
+            HeaderMode::No => false,
+        };
         let names =
             if is_header { fields.iter().map(|f| f.to_string()).collect() } else { (0..fields.len()).map(|j| j.to_string()).collect() };
         Self { delimiter, names, is_header }
@@ -230,10 +287,16 @@ mod tests {
 
     #[test]
     fn unparsable_and_missing_fields_name_line_and_column() {
-        let err = parse("a,b\n1,2\n3,oops\n").unwrap_err();
-        assert!(matches!(err, MutinfError::Parse { line: 3, ref column, ref text, .. } if column == "b" && text == "oops"));
-        let err = parse("a,b\n1,\n").unwrap_err();
-        assert!(matches!(err, MutinfError::Parse { line: 2, .. }));
+        // A text cell no longer stops reading: the column is marked, and selecting it fails.
+        let t = parse("a,b\n1,2\n3,oops\n").unwrap();
+        assert_eq!(t.non_numeric(), &[(1, "line 3: 'oops'".to_string())]);
+        let err = t.paired("a", "b").unwrap_err().to_string();
+        assert!(err.contains("column 'b' is not numeric (line 3: 'oops')"), "{err}");
+        let t = parse("a,b\n1,\n2,3\n").unwrap();
+        assert_eq!(t.non_numeric(), &[(1, "line 2: ''".to_string())]);
+        // With no numeric column at all there is nothing to keep: the first bad cell is the error.
+        let err = parse("a\n1\noops\n").unwrap_err();
+        assert!(matches!(err, MutinfError::Parse { line: 3, ref column, ref text, .. } if column == "a" && text == "oops"), "{err:?}");
     }
 
     #[test]

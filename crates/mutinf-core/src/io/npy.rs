@@ -8,7 +8,8 @@ use ndarray::{Array2, ShapeBuilder};
 use super::Table;
 use crate::{MutinfError, Result};
 
-const MAGIC: &[u8] = b"\x93NUMPY";
+/// The first bytes of every `.npy` file; [`super::read_table`] detects the format by them.
+pub(super) const MAGIC: &[u8] = b"\x93NUMPY";
 
 /// Reads a `.npy` file; a 1-D array becomes one column, columns are named `0`, `1`, ...
 pub fn read_npy(path: impl AsRef<Path>) -> Result<Table> {
@@ -58,6 +59,10 @@ pub fn read_npy_bytes(bytes: &[u8]) -> std::result::Result<Table, String> {
 
     let dtype = Dtype::parse(descr)?;
     let count = rows.checked_mul(cols).ok_or("array shape overflows")?;
+    if count == 0 {
+        // As for an empty CSV: nothing to estimate from (and a (huge, 0) shape is no table).
+        return Err(format!("the array is empty (shape ({rows}, {cols})); save an array of shape (samples, columns)"));
+    }
     let payload = &bytes[data_start..];
     let needed = count.checked_mul(dtype.size).ok_or("array shape overflows")?;
     if payload.len() < needed {
