@@ -40,7 +40,8 @@ fn text_output_is_one_human_line() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 1, "{text}");
-    assert!(text.starts_with("I(X;Y) = ") && text.contains(" nats (") && text.contains(" bits)"), "{text}");
+    // The line names the columns it used (issue 17).
+    assert!(text.starts_with("I(X0;Y0) = ") && text.contains(" nats (") && text.contains(" bits)"), "{text}");
     assert!(text.contains("ksg") && text.contains("k=4") && text.contains("N=500"), "{text}");
 }
 
@@ -60,8 +61,14 @@ fn column_selection_by_name_index_range_and_dims_agree() {
     assert_eq!(ksg(&[f, "--x", "0,1", "--y", "2"]), by_dims);
     // MI is symmetric and KSG-1 is exactly symmetric in X and Y.
     assert_eq!(ksg(&[f, "--x", "Y0", "--y", "X0,X1"]), by_dims);
-    // Default: first column vs second.
-    assert_eq!(mi(&estimate_json(&[f])), mi(&estimate_json(&[f, "--x", "X0", "--y", "X1"])));
+    // Default for a file `generate` wrote: its X*/Y* split (issue 17: it used to be X0 vs X1),
+    // estimated by KSG because X has two columns (not sliced InfoNet, a different quantity).
+    let default = estimate_json(&[f]);
+    assert_eq!(mi(&default), by_dims);
+    assert_eq!(default["method"], "ksg");
+    assert_eq!(default["x_columns"], serde_json::json!(["X0", "X1"]));
+    assert_eq!(default["y_columns"], serde_json::json!(["Y0"]));
+    assert!(default["notes"].to_string().contains("I(X;Y) estimated by KSG"), "{default}");
 }
 
 #[test]

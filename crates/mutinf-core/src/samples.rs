@@ -110,6 +110,25 @@ impl PairedSamples {
         &self.y_names
     }
 
+    /// How many rows repeat an earlier row exactly (X and Y together): 0 for continuous data
+    /// without copies. k-NN estimators read repeated rows as zero-distance neighbours.
+    ///
+    /// ```
+    /// let d = mutinf_core::PairedSamples::from_columns(&[1.0, 2.0, 1.0, 1.0], &[5.0, 6.0, 5.0, 7.0]).unwrap();
+    /// assert_eq!(d.duplicate_rows(), 1);
+    /// ```
+    pub fn duplicate_rows(&self) -> usize {
+        let mut seen = std::collections::HashSet::with_capacity(self.n());
+        (0..self.n())
+            .filter(|&i| {
+                // Bit patterns, with -0.0 read as 0.0 so equal values compare equal.
+                let key: Vec<u64> =
+                    self.x.row(i).iter().chain(self.y.row(i).iter()).map(|v| (v + 0.0).to_bits()).collect();
+                !seen.insert(key)
+            })
+            .count()
+    }
+
     /// X and Y side by side, N x (dx + dy): the joint space.
     pub fn joint(&self) -> Array2<f64> {
         ndarray::concatenate(Axis(1), &[self.x.view(), self.y.view()]).expect("same row count")

@@ -31,6 +31,15 @@ impl DataArgs {
         let table = crate::input::open_table(&self.file)?;
         let (x, y) = match (self.dims, &self.x, &self.y) {
             (Some((dx, dy)), _, _) => split_dims(table.ncols(), dx, dy)?,
+            (None, None, None) if generated_split(table.names()).is_some() => {
+                let (x, y) = generated_split(table.names()).expect("checked by the guard");
+                eprintln!(
+                    "note: X = {}, Y = {} (the file's X*/Y* column names, as `mutinf generate` writes them); choose others with --x/--y",
+                    x.iter().map(|&j| table.names()[j].as_str()).collect::<Vec<_>>().join(","),
+                    y.iter().map(|&j| table.names()[j].as_str()).collect::<Vec<_>>().join(",")
+                );
+                (x, y)
+            }
             (None, x, y) => {
                 if (x.is_none() || y.is_none()) && table.ncols() < 2 {
                     bail!(
@@ -79,4 +88,15 @@ impl DataArgs {
         ConditionalSamples::with_names(xs.data().clone(), ys.data().clone(), zs.data().clone(), names)
             .with_context(|| format!("in {}", self.file.display()))
     }
+}
+
+/// The X and Y columns of a file whose names are `X0..X{a}` then `Y0..Y{b}` (what `mutinf
+/// generate` writes), when X or Y has several columns; `None` otherwise (then the default is
+/// the first column against the second, which is the same split for one column each).
+fn generated_split(names: &[String]) -> Option<(Vec<usize>, Vec<usize>)> {
+    let dx = names.iter().take_while(|n| n.starts_with('X')).count();
+    let dy = names.len() - dx;
+    let numbered = |prefix: char, part: &[String]| part.iter().enumerate().all(|(i, n)| *n == format!("{prefix}{i}"));
+    (dx >= 1 && dy >= 1 && dx + dy > 2 && numbered('X', &names[..dx]) && numbered('Y', &names[dx..]))
+        .then(|| ((0..dx).collect(), (dx..dx + dy).collect()))
 }

@@ -62,6 +62,25 @@ pub fn run(mut args: EstimateArgs) -> anyhow::Result<()> {
         return super::conditional::run(&args, &z);
     }
     let data = args.data.load()?;
+    let mut notes = Vec::new();
+    if (data.dx() > 1 || data.dy() > 1) && args.method.method == super::methods::Method::Infonet && args.method.sliced.is_none() {
+        if args.method_explicit {
+            anyhow::bail!(
+                "InfoNet reads one column per side, and X has {} and Y {} columns: ask for sliced MI (a different, \
+                 smaller quantity) with --sliced P, or estimate I(X;Y) with --method ksg",
+                data.dx(),
+                data.dy()
+            );
+        }
+        // A user who asks for I(X;Y) gets an estimate of I(X;Y), not sliced MI.
+        args.method.method = super::methods::Method::Ksg;
+        notes.push(format!(
+            "X has {} and Y {} columns: I(X;Y) estimated by KSG (InfoNet reads one column per side; \
+             --method infonet --sliced P gives sliced MI, a different quantity)",
+            data.dx(),
+            data.dy()
+        ));
+    }
     let estimator = build_estimator(&args.method, args.seed, args.bootstrap == 0 && args.shuffle == 0)?;
     let estimate = if args.bootstrap > 0 {
         let bootstrap = super::methods::bootstrap(args.bootstrap, args.level, args.seed)?;
@@ -70,6 +89,8 @@ pub fn run(mut args: EstimateArgs) -> anyhow::Result<()> {
         estimator.estimate(&data)?
     }
     .plausible()?;
+    let mut estimate = estimate;
+    estimate.notes.splice(0..0, notes);
     let baseline = if args.shuffle > 0 {
         Some(mutinf_estimators::bootstrap::shuffle_baseline(estimator.as_ref(), &data, args.shuffle, args.seed)?)
     } else {
@@ -77,7 +98,7 @@ pub fn run(mut args: EstimateArgs) -> anyhow::Result<()> {
     };
     match args.format {
         Format::Text => {
-            let mut text = text_line(&estimate) + "\n";
+            let mut text = text_line_for(&quantity(&data), &estimate) + "\n";
             for note in &estimate.notes {
                 text += &format!("note: {note}\n");
             }
@@ -89,6 +110,8 @@ pub fn run(mut args: EstimateArgs) -> anyhow::Result<()> {
         Format::Value => print_text(&format!("{}\n", estimate.mi))?,
         Format::Json => {
             let mut value = serde_json::to_value(&estimate)?;
+            value["x_columns"] = json!(data.x_names());
+            value["y_columns"] = json!(data.y_names());
             if let Some(b) = &baseline {
                 value["shuffle_baseline"] = json!({ "mi": b.mi, "std_error": b.std_error, "repeats": args.shuffle });
             }
@@ -96,6 +119,11 @@ pub fn run(mut args: EstimateArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `I(a;b)` for the columns used, so the output says what was measured (`I(X0,X1;Y0)`).
+pub fn quantity(data: &mutinf_core::PairedSamples) -> String {
+    format!("I({};{})", data.x_names().join(","), data.y_names().join(","))
 }
 
 /// `I(X;Y) = 0.4133 nats (0.5963 bits)  ksg k=3  N=2000  0.6 ms`, plus uncertainty if any.

@@ -63,6 +63,19 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
         pairwise_mi(table.data().view(), estimator.as_ref())?
     };
 
+    // No cell may be non-finite or impossible (a diverged or broken estimator): the same rule as
+    // `estimate`'s `MiEstimate::plausible`.
+    if let Some(((i, j), v)) = matrix
+        .indexed_iter()
+        .find(|((i, j), v)| i != j && !(v.is_finite() && **v >= mutinf_core::IMPLAUSIBLE_BELOW_NATS))
+    {
+        bail!(
+            "the estimate for columns '{}' and '{}' is {v} nats, which no MI can be; the method failed on them \
+             (for a neural method lower --lr or raise --steps; or use --method ksg)",
+            table.names()[i],
+            table.names()[j]
+        );
+    }
     // CSV: a header of column names, then one row per column led by its name; the diagonal
     // (I(X;X), infinite for continuous data) is left empty.
     let mut csv = String::new();

@@ -82,9 +82,11 @@ pub struct MethodArgs {
     /// checkpoint's own readout when --checkpoint names a table network.
     #[arg(long, value_enum)]
     pub readout: Option<crate::infonet::ReadoutChoice>,
-    /// Random projections for sliced MI when X or Y has several columns (infonet).
-    #[arg(long, default_value_t = mutinf_core::slicing::DEFAULT_SLICES)]
-    pub sliced: usize,
+    /// Sliced MI over this many random projections when X or Y has several columns (infonet).
+    /// Sliced MI is a different quantity from I(X;Y) (smaller, comparable only between blocks
+    /// of the same sizes), so it is used only when asked for.
+    #[arg(long)]
+    pub sliced: Option<usize>,
     /// Neighbours for ksg and ksg2.
     #[arg(long, default_value_t = 3)]
     pub k: usize,
@@ -125,16 +127,17 @@ pub struct MethodArgs {
 pub fn build_estimator(args: &MethodArgs, seed: u64, progress: bool) -> anyhow::Result<Box<dyn Estimator>> {
     Ok(match args.method {
         Method::Infonet => {
-            if args.sliced == 0 {
+            let sliced = args.sliced.unwrap_or(mutinf_core::slicing::DEFAULT_SLICES);
+            if sliced == 0 {
                 anyhow::bail!("--sliced 0: use at least one projection (default {})", mutinf_core::slicing::DEFAULT_SLICES);
             }
             let device = select(args.device, CpuBackend::Flex)?;
             if crate::infonet::wants_regression(args.checkpoint.as_deref(), args.readout) {
                 let (head, _) = crate::infonet::load_regression(args.checkpoint.as_deref(), &device)?;
-                return Ok(Box::new(head.with_slices(args.sliced, seed)?));
+                return Ok(Box::new(head.with_slices(sliced, seed)?));
             }
             let net = crate::infonet::load_infonet(args.checkpoint.as_deref(), &device, inference_lanes(args.device), args.readout)?;
-            Box::new(InfoNetEstimator::builder(net).seed(seed).slices(args.sliced).build()?)
+            Box::new(InfoNetEstimator::builder(net).seed(seed).slices(sliced).build()?)
         }
         Method::Ksg => Box::new(KsgParams::new().k(args.k).algorithm(KsgAlgorithm::One).check()?),
         Method::Ksg2 => Box::new(KsgParams::new().k(args.k).algorithm(KsgAlgorithm::Two).check()?),

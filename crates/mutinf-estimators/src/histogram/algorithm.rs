@@ -26,7 +26,18 @@ impl Estimator for Histogram {
         if self.miller_madow {
             mi += (mx as f64 - 1.0 + my as f64 - 1.0 - (mxy as f64 - 1.0)) / (2.0 * n as f64);
         }
-        Ok(MiEstimate::new(self.method(), mi, n)
+        let mut estimate = MiEstimate::new(self.method(), mi, n);
+        if mxy * 2 > n {
+            // Most samples sit alone in their joint bin: H(X,Y) ≈ ln N and the plug-in MI reads
+            // H(X) + H(Y) − ln N, a property of the binning, not of the data.
+            estimate = estimate.with_note(format!(
+                "{mxy} of the {b}^{} joint bins are occupied by N = {n} samples, most by one sample: the plug-in \
+                 estimate saturates near ln N = {:.3}; use fewer --bins",
+                data.dx() + data.dy(),
+                (n as f64).ln()
+            ));
+        }
+        Ok(estimate
             .with_seconds(start.elapsed().as_secs_f64())
             .with_param("bins", b)
             .with_param("binning", match self.binning {

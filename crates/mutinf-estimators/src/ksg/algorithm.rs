@@ -39,6 +39,16 @@ impl Estimator for Ksg {
             // Said only when it happened: these points were read with the tie rule (see `ties`).
             estimate = estimate.with_param("tied_points", tied_points);
         }
+        let duplicates = data.duplicate_rows();
+        if duplicates * 100 >= data.n() {
+            estimate = estimate.with_note(format!(
+                "{duplicates} of {} rows ({:.1} %) repeat an earlier row exactly; KSG reads copies as zero-distance \
+                 neighbours, which inflates the estimate. If the copies are not real repeated measurements, \
+                 estimate on the unique rows",
+                data.n(),
+                100.0 * duplicates as f64 / data.n() as f64
+            ));
+        }
         Ok(estimate)
     }
 }
