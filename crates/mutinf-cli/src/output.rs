@@ -22,8 +22,25 @@ pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
     print_text(&format!("{value}\n"))
 }
 
-/// Writes samples with the given column names: `.npy` by extension, CSV otherwise.
+/// Whether an output path means standard output (`-`).
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes samples with the given column names: `.npy` by extension, CSV otherwise; `-` writes
+/// the CSV to standard output.
 pub fn write_samples(path: &Path, names: Vec<String>, data: Array2<f64>) -> anyhow::Result<()> {
+    if is_stdout(path) {
+        let mut text = String::with_capacity(data.len() * 20);
+        text.push_str(&names.join(","));
+        text.push('\n');
+        for row in data.rows() {
+            let cells: Vec<String> = row.iter().map(f64::to_string).collect();
+            text.push_str(&cells.join(","));
+            text.push('\n');
+        }
+        return print_text(&text);
+    }
     let is_npy = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("npy"));
     if is_npy {
         write_npy(path, &data)?;

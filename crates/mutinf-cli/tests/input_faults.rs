@@ -86,6 +86,17 @@ fn stdin_and_npy_without_extension() {
 }
 
 #[test]
+fn generate_writes_csv_to_stdout_and_the_truth_to_stderr() {
+    let out = run(["generate", "gaussian", "--rho", "0.7", "--n", "50", "--seed", "1", "--out", "-"]);
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("X0,Y0\n") && csv.lines().count() == 51, "{csv}");
+    let truth: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert!((truth["mi"].as_f64().unwrap() - TRUTH).abs() < 1e-3);
+    assert!(!Path::new("-").exists(), "a file named '-' was created");
+}
+
+#[test]
 fn an_unselected_text_column_is_ignored_and_a_selected_one_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let mut csv = String::from("id,a,b\n");

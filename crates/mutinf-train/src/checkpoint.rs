@@ -211,9 +211,11 @@ impl RunDir {
 
     /// Drops metric lines past `step` (written after the checkpoint a resume starts from), and
     /// lines that do not parse as a [`MetricLine`](crate::MetricLine).
-    pub fn truncate_metrics(&self, step: u64) -> Result<(), TrainError> {
+    /// Returns how many non-empty lines did not parse (so a resume can say so).
+    pub fn truncate_metrics(&self, step: u64) -> Result<usize, TrainError> {
         let path = self.root.join("metrics.jsonl");
         let text = fs::read_to_string(&path).unwrap_or_default();
+        let unreadable = crate::parse_metrics(&text).unreadable.len();
         let kept: Vec<&str> = text
             .lines()
             .filter(|line| serde_json::from_str::<crate::MetricLine>(line).is_ok_and(|m| m.step() <= step))
@@ -222,7 +224,8 @@ impl RunDir {
         if !out.is_empty() {
             out.push('\n');
         }
-        self.write_atomic(&path, out.as_bytes())
+        self.write_atomic(&path, out.as_bytes())?;
+        Ok(unreadable)
     }
 
     /// Appends one line to `metrics.jsonl` (read back by [`read_metrics`](crate::read_metrics)).
@@ -231,6 +234,28 @@ impl RunDir {
         let json = serde_json::to_string(line).map_err(|e| TrainError::checkpoint(path.display(), e))?;
         let mut f = fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io(&path))?;
         writeln!(f, "{json}").map_err(io(&path))
+    }
+
+    /// Checks `best.safetensors` on resume: a file whose header does not read (truncated,
+    /// overwritten) is renamed to `best.safetensors.damaged` so it is never announced as the best
+    /// model; the next validation writes a new one. Returns what it found, as notes.
+    pub fn check_best(&self) -> Result<Vec<String>, TrainError> {
+        let best = self.best_path();
+        if !best.exists() {
+            return Ok(Vec::new());
+        }
+        match mutinf_models::read_metadata(&best) {
+            Ok(_) => Ok(Vec::new()),
+            Err(e) => {
+                let aside = best.with_extension("safetensors.damaged");
+                fs::rename(&best, &aside).map_err(io(&best))?;
+                Ok(vec![format!(
+                    "{} was damaged ({e}); moved it to {} — the next validation writes a new best model",
+                    best.display(),
+                    aside.display()
+                )])
+            }
+        }
     }
 
     /// Path of the best model.

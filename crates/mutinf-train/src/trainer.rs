@@ -84,6 +84,9 @@ pub struct TrainSummary {
     pub last_validation: Option<ValidationReport>,
     /// The trained network (inference copy).
     pub model: InfoNet,
+    /// What a resume found and did about it (a damaged best model set aside, unreadable metric
+    /// lines dropped, a step target the run had already reached).
+    pub notes: Vec<String>,
 }
 
 /// Global L2 norm of all gradients, and scaling of all gradients, by parameter id.
@@ -149,6 +152,21 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
         (RunDir::create(&request.out, &config)?, config, None)
     };
     let _lock = crate::checkpoint::RunLock::acquire(&request.out)?;
+    let mut notes = Vec::new();
+    if request.resume && request.config.is_some() {
+        return Err(TrainError::Config(format!(
+            "a config was given with --resume; the run in {} keeps its own config.toml: edit that file to change the run",
+            request.out.display()
+        )));
+    }
+    if let (Some(steps), Some((_, latest))) = (request.steps, &state)
+        && steps <= latest.step
+    {
+        notes.push(format!(
+            "the run was already at step {} and --steps {steps} asks for no more; nothing was trained (give a larger --steps to continue)",
+            latest.step
+        ));
+    }
     if let Some(steps) = request.steps {
         config.steps = steps;
         config.check()?;
@@ -162,7 +180,15 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
             let (m, o) = run.load_training_state(&dir, model, optim)?;
             model = m;
             optim = o;
-            run.truncate_metrics(state.step)?;
+            let dropped = run.truncate_metrics(state.step)?;
+            if dropped > 0 {
+                notes.push(format!(
+                    "{dropped} line(s) of metrics.jsonl did not parse (truncated or edited) and were dropped; the \
+                     history up to step {} is kept",
+                    state.step
+                ));
+            }
+            notes.extend(run.check_best()?);
             state
         }
         None => RunState::default(),
@@ -260,5 +286,6 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
         best: best.exists().then_some(best),
         last_validation,
         model: model.valid(),
+        notes,
     })
 }

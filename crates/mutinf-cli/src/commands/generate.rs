@@ -13,7 +13,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::json;
 
-use crate::output::{print_json, write_json, write_samples, xy_names};
+use crate::output::{is_stdout, print_json, write_json, write_samples, xy_names};
 
 /// What to generate.
 #[derive(Debug, Subcommand)]
@@ -45,7 +45,8 @@ pub struct SampleOutput {
     /// Monte-Carlo truth).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Output file: `.npy` writes NumPy, anything else CSV with header `X0..,Y0..`.
+    /// Output file: `.npy` writes NumPy, anything else CSV with header `X0..,Y0..`; `-` writes
+    /// the CSV to stdout (the truth JSON then goes to stderr).
     #[arg(long)]
     pub out: PathBuf,
 }
@@ -119,7 +120,7 @@ fn gaussian(args: GaussianArgs) -> anyhow::Result<()> {
     let samples = gmm.sample(args.output.n, &mut rng);
     write_samples(&args.output.out, xy_names(1, 1), samples).with_context(|| format!("writing {}", args.output.out.display()))?;
     let mi = -0.5 * (1.0 - args.rho * args.rho).ln();
-    print_json(&json!({ "mi": mi, "std_error": 0.0, "n": args.output.n, "seed": args.output.seed }))?;
+    report_truth(&args.output.out, &json!({ "mi": mi, "std_error": 0.0, "n": args.output.n, "seed": args.output.seed }))?;
     Ok(())
 }
 
@@ -145,7 +146,7 @@ fn gmm(args: GmmArgs) -> anyhow::Result<()> {
     // without sharing a random stream with the samples.
     let options = MonteCarloOptions { samples: args.truth_samples, seed: args.output.seed ^ 0x9e37_79b9_7f4a_7c15, ..Default::default() };
     let truth = gmm.mutual_information(&x, &y, &options)?;
-    print_json(&json!({ "mi": truth.value, "std_error": truth.std_error, "n": args.output.n, "seed": args.output.seed }))?;
+    report_truth(&args.output.out, &json!({ "mi": truth.value, "std_error": truth.std_error, "n": args.output.n, "seed": args.output.seed }))?;
     Ok(())
 }
 
@@ -160,4 +161,15 @@ fn draw_mixture(family: Family, dim: usize, components: usize, rng: &mut StdRng)
         }
         Family::PaperEval => PaperEvalFamily::fixed(dim, components).sample(rng)?,
     })
+}
+
+/// Prints the truth JSON on stdout, or on stderr when the samples went to stdout (`--out -`),
+/// so a pipe receives clean CSV.
+fn report_truth(out: &std::path::Path, value: &serde_json::Value) -> anyhow::Result<()> {
+    if is_stdout(out) {
+        eprintln!("{value}");
+        Ok(())
+    } else {
+        print_json(value)
+    }
 }

@@ -18,7 +18,8 @@ use crate::device::{CpuBackend, DeviceChoice, select};
 #[command(after_help = "Ctrl-C stops after the current step, writes a checkpoint and exits with code 130 \
     (continue with --resume DIR); a second Ctrl-C exits at once (the newest checkpoint is intact).")]
 pub struct TrainArgs {
-    /// Training configuration (TOML), e.g. configs/infonet-small.toml. Not needed with --resume.
+    /// Training configuration (TOML), e.g. configs/infonet-small.toml. Not with --resume (a run
+    /// keeps its own config; edit RUN/config.toml to change it).
     #[arg(long, required_unless_present = "resume")]
     pub config: Option<PathBuf>,
     /// Run folder for checkpoints, config and metrics.jsonl [default: runs/<config name>].
@@ -161,7 +162,14 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     }
     let device = select(args.device, args.backend)?;
     let (config, out, resume) = match (&args.resume, &args.config) {
-        (Some(dir), _) => (None, dir.clone(), true),
+        (Some(dir), Some(config)) => anyhow::bail!(
+            "--config {} with --resume {}: a run keeps the config it started with ({}); edit that file to change \
+             the run (e.g. its steps, or use --steps), or start a new run with --config and --out",
+            config.display(),
+            dir.display(),
+            dir.join("config.toml").display()
+        ),
+        (Some(dir), None) => (None, dir.clone(), true),
         (None, Some(path)) => {
             let config = TrainConfig::load(path).with_context(|| format!("reading {}", path.display()))?;
             let name = path.file_stem().map_or_else(|| "infonet".into(), |s| s.to_string_lossy().into_owned());
@@ -195,6 +203,9 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         );
     } else {
         println!("trained {} steps; last checkpoint {}", summary.steps, summary.last_checkpoint.display());
+    }
+    for note in &summary.notes {
+        println!("note: {note}");
     }
     if let Some(best) = summary.best {
         println!("best model: {}", best.display());

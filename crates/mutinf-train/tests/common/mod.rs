@@ -17,3 +17,16 @@ pub fn config(steps: u64) -> TrainConfig {
 pub fn request(config: Option<TrainConfig>, out: &Path, resume: bool) -> TrainRequest {
     TrainRequest { config, out: out.to_path_buf(), device: Device::flex(), resume, steps: None }
 }
+
+#[allow(dead_code)] // used by some of the test binaries that include this module
+/// `request` with a step target (the CLI's `--steps`).
+pub trait WithSteps {
+    fn with_steps(self, steps: u64) -> Self;
+}
+
+impl WithSteps for TrainRequest {
+    fn with_steps(mut self, steps: u64) -> Self {
+        self.steps = Some(steps);
+        self
+    }
+}
