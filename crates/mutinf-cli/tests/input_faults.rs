@@ -146,3 +146,37 @@ fn multi_column_blocks_get_an_estimate_of_i_x_y_not_sliced_mi() {
     let sliced = estimate_json(&[f, "--method", "infonet", "--sliced", "16"]);
     assert!(sliced["method"].as_str().unwrap().contains("sliced"), "{sliced}");
 }
+
+#[test]
+fn matrix_writes_as_it_goes_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("a,b,c,d\n");
+    let mut rng = StdRng::seed_from_u64(8);
+    for _ in 0..300 {
+        let v: [f64; 4] = std::array::from_fn(|_| rng.sample(StandardNormal));
+        writeln!(csv, "{},{},{},{}", v[0], v[0] + v[1], v[2], v[2] - v[3]).unwrap();
+    }
+    let file = write(dir.path(), "four.csv", &csv);
+    let out = dir.path().join("m.csv");
+    let o = out.to_str().unwrap();
+    assert!(run(["matrix", &file, "--method", "ksg", "--out", o, "--pairs-per-pass", "2"]).status.success());
+    let full = std::fs::read_to_string(&out).unwrap();
+    // A killed run: two cells never computed (empty), one cell holding a marker value.
+    let mut lines: Vec<Vec<String>> = full.lines().map(|l| l.split(',').map(String::from).collect()).collect();
+    for (r, c) in [(1, 3), (3, 1), (2, 4), (4, 2)] {
+        lines[r][c].clear();
+    }
+    lines[1][2] = "9.000000".into();
+    lines[2][1] = "9.000000".into();
+    let partial: String = lines.iter().map(|l| l.join(",") + "\n").collect();
+    std::fs::write(&out, partial).unwrap();
+    assert!(run(["matrix", &file, "--method", "ksg", "--out", o, "--resume"]).status.success());
+    let resumed = std::fs::read_to_string(&out).unwrap();
+    let cell = |text: &str, r: usize, c: usize| text.lines().nth(r).unwrap().split(',').nth(c).unwrap().to_owned();
+    assert_eq!(cell(&resumed, 1, 2), "9.000000", "a cell already computed was recomputed");
+    assert_eq!(cell(&resumed, 1, 3), cell(&full, 1, 3));
+    assert_eq!(cell(&resumed, 4, 2), cell(&full, 4, 2));
+    // Resuming with other columns is refused.
+    let err = run_usage_error(["matrix", &file, "--method", "ksg", "--out", o, "--resume", "--columns", "a,b"]);
+    assert!(err.contains("--resume"), "{err}");
+}

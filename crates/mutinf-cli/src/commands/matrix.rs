@@ -8,8 +8,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use mutinf_core::columns::resolve_columns;
 use mutinf_core::io::Table;
-use mutinf_estimators::matrix::pairwise_mi;
-use mutinf_core::{Estimator, PairedSamples};
+use rayon::prelude::*;
+use mutinf_core::PairedSamples;
 use ndarray::Array2;
 
 use super::methods::{Method, MethodArgs, build_estimator};
@@ -39,6 +39,11 @@ pub struct MatrixArgs {
     /// Also draw the matrix as a heatmap (PNG).
     #[arg(long)]
     pub plot: Option<PathBuf>,
+    /// Continue a killed run: read the cells already in --out (same columns) and estimate only
+    /// the missing ones. With --out the file is rewritten after every chunk of pairs, so a
+    /// killed run keeps what it computed.
+    #[arg(long, requires = "out")]
+    pub resume: bool,
 }
 
 /// Runs `mutinf matrix`.
@@ -56,12 +61,21 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
         );
     }
     let estimator = build_estimator(&args.method, args.seed, false)?;
-    let matrix = if args.method.method == Method::Infonet {
-        // Either InfoNet readout batches pairs itself (`Estimator::estimate_many`).
-        batched_matrix(&table, estimator.as_ref(), args.pairs_per_pass)?
-    } else {
-        pairwise_mi(table.data().view(), estimator.as_ref())?
+    let start = match (&args.out, args.resume) {
+        (Some(out), true) => read_partial(out, table.names())?,
+        _ => Array2::from_elem((table.ncols(), table.ncols()), f64::NAN),
     };
+    // Either InfoNet readout batches pairs itself (`Estimator::estimate_many`); the other
+    // methods estimate the pairs of a chunk in parallel.
+    let batched = args.method.method == Method::Infonet;
+    let method = estimator.method().to_owned();
+    let matrix = pair_chunks(&table, start, args.pairs_per_pass, &method, args.out.as_deref(), |data| {
+        if batched {
+            Ok(estimator.estimate_many(data)?.into_iter().map(|e| e.mi).collect())
+        } else {
+            data.par_iter().map(|d| estimator.estimate(d).map(|e| e.mi)).collect::<Result<Vec<_>, _>>().map_err(Into::into)
+        }
+    })?;
 
     // No cell may be non-finite or impossible (a diverged or broken estimator): the same rule as
     // `estimate`'s `MiEstimate::plausible`.
@@ -76,14 +90,7 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
             table.names()[j]
         );
     }
-    // CSV: a header of column names, then one row per column led by its name; the diagonal
-    // (I(X;X), infinite for continuous data) is left empty.
-    let mut csv = String::new();
-    writeln!(csv, "column,{}", table.names().join(","))?;
-    for (name, row) in table.names().iter().zip(matrix.rows()) {
-        let cells: Vec<String> = row.iter().map(|v| if v.is_nan() { String::new() } else { format!("{v:.6}") }).collect();
-        writeln!(csv, "{name},{}", cells.join(","))?;
-    }
+    let csv = matrix_csv(table.names(), &matrix);
     if let Some(path) = &args.plot {
         plot(&table, &matrix, &args.file, path)?;
     }
@@ -122,37 +129,79 @@ fn usable_columns(table: &Table, spec: Option<&str>) -> anyhow::Result<Table> {
     Ok(table.select(&kept))
 }
 
-/// All pairs i < j through `estimator`'s [`Estimator::estimate_many`], `per_pass` pairs per
-/// call, streamed so memory stays at one chunk of pairs plus the d x d result whatever the
-/// number of columns. Each cell equals what `estimate` gives for that pair.
-fn batched_matrix(table: &Table, estimator: &dyn Estimator, per_pass: usize) -> anyhow::Result<Array2<f64>> {
-    let column = |j: usize| table.data().column(j).to_vec();
-    pair_chunks(table.ncols(), per_pass, |chunk| {
-        let data = chunk.iter().map(|&(i, j)| PairedSamples::from_columns(&column(i), &column(j))).collect::<Result<Vec<_>, _>>()?;
-        Ok(estimator.estimate_many(&data)?.into_iter().map(|e| e.mi).collect())
-    })
+/// The matrix as CSV: a header of column names, then one row per column led by its name; the
+/// diagonal (I(X;X), infinite for continuous data) and cells not yet computed are empty.
+fn matrix_csv(names: &[String], matrix: &Array2<f64>) -> String {
+    let mut csv = String::new();
+    let _ = writeln!(csv, "column,{}", names.join(","));
+    for (name, row) in names.iter().zip(matrix.rows()) {
+        let cells: Vec<String> = row.iter().map(|v| if v.is_nan() { String::new() } else { format!("{v:.6}") }).collect();
+        let _ = writeln!(csv, "{name},{}", cells.join(","));
+    }
+    csv
 }
 
-/// The symmetric d x d matrix (NaN diagonal) of `estimate` over every pair i < j, `per_pass`
-/// pairs per call, with a progress bar.
+/// The cells of a partial matrix written by an earlier run (`--resume`); its columns must be
+/// the ones selected now.
+fn read_partial(path: &Path, names: &[String]) -> anyhow::Result<Array2<f64>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("--resume: reading {}", path.display()))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').skip(1).collect();
+    if header != names.iter().map(String::as_str).collect::<Vec<_>>() {
+        bail!(
+            "--resume: {} holds a matrix of columns {} but this run selects {}; use the same file and --columns, or start over without --resume",
+            path.display(),
+            header.join(","),
+            names.join(",")
+        );
+    }
+    let d = names.len();
+    let mut m = Array2::from_elem((d, d), f64::NAN);
+    for (i, line) in lines.take(d).enumerate() {
+        for (j, cell) in line.split(',').skip(1).enumerate().take(d) {
+            if !cell.is_empty() {
+                m[[i, j]] = cell.parse().with_context(|| format!("--resume: {} row {}: '{cell}' is not a number", path.display(), i + 2))?;
+            }
+        }
+    }
+    Ok(m)
+}
+
+/// Fills every empty cell i < j of `matrix` by `estimate` over chunks of `per_pass` pairs, with
+/// a progress bar; with `out`, rewrites the partial matrix there after every chunk (atomically),
+/// so a killed run keeps what it computed.
 fn pair_chunks(
-    d: usize,
+    table: &Table,
+    mut matrix: Array2<f64>,
     per_pass: usize,
-    mut estimate: impl FnMut(&[(usize, usize)]) -> anyhow::Result<Vec<f64>>,
+    method: &str,
+    out: Option<&Path>,
+    estimate: impl Fn(&[PairedSamples]) -> anyhow::Result<Vec<f64>>,
 ) -> anyhow::Result<Array2<f64>> {
+    let d = table.ncols();
+    let todo: Vec<(usize, usize)> = (0..d).flat_map(|i| (i + 1..d).map(move |j| (i, j))).filter(|&(i, j)| matrix[[i, j]].is_nan()).collect();
     let total = d * (d - 1) / 2;
     let bar = ProgressBar::new(total as u64).with_style(
-        ProgressStyle::with_template("{spinner} infonet [{bar:30}] {pos}/{len} pairs  {per_sec}  ETA {eta}")
+        ProgressStyle::with_template(&format!("{{spinner}} {method} [{{bar:30}}] {{pos}}/{{len}} pairs  {{per_sec}}  ETA {{eta}}"))
             .expect("the template is valid")
             .progress_chars("=> "),
     );
-    let mut matrix = Array2::from_elem((d, d), f64::NAN);
-    let mut pairs = (0..d).flat_map(|i| (i + 1..d).map(move |j| (i, j))).peekable();
-    while pairs.peek().is_some() {
-        let chunk: Vec<(usize, usize)> = pairs.by_ref().take(per_pass).collect();
-        for (&(i, j), v) in chunk.iter().zip(estimate(&chunk)?) {
+    bar.set_position((total - todo.len()) as u64);
+    let column = |j: usize| table.data().column(j).to_vec();
+    for chunk in todo.chunks(per_pass) {
+        let data = chunk
+            .iter()
+            .map(|&(i, j)| PairedSamples::from_columns(&column(i), &column(j)))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (&(i, j), v) in chunk.iter().zip(estimate(&data)?) {
             matrix[[i, j]] = v;
             matrix[[j, i]] = v;
+        }
+        if let Some(path) = out {
+            let tmp = path.with_extension("partial");
+            std::fs::write(&tmp, matrix_csv(table.names(), &matrix))
+                .and_then(|()| std::fs::rename(&tmp, path))
+                .with_context(|| format!("writing {}", path.display()))?;
         }
         bar.inc(chunk.len() as u64);
     }
