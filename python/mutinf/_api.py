@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -75,14 +76,15 @@ def _options(method: str, params: Mapping[str, Any]) -> str:
     return json.dumps(out)
 
 
-def estimate(x: Any, y: Any, method: str = "infonet", **params: Any) -> Estimate:
+def estimate(x: Any, y: Any, method: Optional[str] = None, **params: Any) -> Estimate:
     """Estimates I(X;Y) in nats.
 
     ``x`` and ``y``: 1-D (one variable) or 2-D (rows = samples) array-likes of equal length:
     numpy float32/float64/int arrays of any strides, lists, pandas columns, torch CPU tensors.
 
-    ``method``: ``"infonet"`` (default: the pretrained regression readout, a median and a 90 %
-    interval in one pass, no test-time optimisation), ``"ksg"``/``"ksg2"`` (exact KSG, ``k``),
+    ``method``: ``"infonet"`` (default for one column each: the pretrained regression readout, a
+    median and a 90 % interval in one pass, no test-time optimisation; with several columns in
+    ``x`` or ``y`` the default is ``"ksg"``, an estimate of I(X;Y), and InfoNet needs ``sliced``), ``"ksg"``/``"ksg2"`` (exact KSG, ``k``),
     ``"kde"`` (``bandwidth``), ``"hist"`` (``bins``, ``binning``, ``miller_madow``), ``"gmm"``
     (``max_components``, ``mc_samples``), or the MINE family ``"mine"``, ``"mine-dv"``,
     ``"nwj"``, ``"infonce"``, ``"smile"`` (``steps``, ``batch``, ``lr``). InfoNet also takes
@@ -101,9 +103,26 @@ def estimate(x: Any, y: Any, method: str = "infonet", **params: Any) -> Estimate
     >>> abs(e.mi - 0.3466) < 0.05
     True
     """
-    options = _options(method, params)
-    text, baseline = _native.estimate_json(block(x, "x"), block(y, "y"), options)
-    return Estimate._from_json(text, baseline)
+    bx, by = block(x, "x"), block(y, "y")
+    note = None
+    if (bx.shape[1] > 1 or by.shape[1] > 1) and method in (None, "infonet") and "sliced" not in params:
+        if method == "infonet":
+            raise ValueError(
+                f"InfoNet reads one column per side, and x has {bx.shape[1]} and y {by.shape[1]} columns: ask for "
+                "sliced MI (a different, smaller quantity) with sliced=P, or estimate I(X;Y) with method='ksg'"
+            )
+        # Asked for I(X;Y), the user gets an estimate of I(X;Y), not sliced MI (as the CLI does).
+        method = "ksg"
+        note = (
+            f"x has {bx.shape[1]} and y {by.shape[1]} columns: I(X;Y) estimated by KSG (InfoNet reads one column "
+            "per side; method='infonet', sliced=P gives sliced MI, a different quantity)"
+        )
+    options = _options(method or "infonet", params)
+    text, baseline = _native.estimate_json(bx, by, options)
+    result = Estimate._from_json(text, baseline)
+    if note is not None:
+        result = dataclasses.replace(result, notes=(note,) + result.notes)
+    return result
 
 
 def estimate_many(pairs: Iterable[Tuple[Any, Any]], method: str = "infonet", **params: Any) -> List[Estimate]:

@@ -124,6 +124,16 @@ def test_multicolumn_infonet_is_sliced_and_says_so(pair):
     assert e.params["sliced"] == 16 and any("sliced MI" in n for n in e.notes)
 
 
+def test_multicolumn_default_is_an_estimate_of_i_x_y(pair):
+    x, y, _ = pair
+    xx = np.stack([x, y ** 2], axis=1)
+    e = mutinf.estimate(xx, y)
+    assert e.method == "ksg" and "I(X;Y) estimated by KSG" in e.notes[0]
+    assert e.mi == mutinf.estimate(xx, y, method="ksg").mi
+    with pytest.raises(ValueError, match="sliced=P"):
+        mutinf.estimate(xx, y, method="infonet")
+
+
 def test_threads_can_estimate_concurrently(pair):
     x, y, _ = pair
     jobs = [(x, y, "ksg"), (y, x, "infonet"), (x, y ** 3, "kde"), (x[:1000], y[:1000], "infonet")] * 4
