@@ -92,7 +92,8 @@ impl Estimator for GaussianMi {
 
     fn estimate(&self, data: &PairedSamples) -> mutinf_core::Result<MiEstimate> {
         let (mi, seconds) = mutinf_core::timed(|| {
-            let joint = data.joint();
+            // Correlations only: scaling each column first keeps the covariance finite near 1e300.
+            let joint = mutinf_estimators::preprocess::scale_columns(data.joint().view());
             let cov = covariance(joint.view());
             let xs: Vec<usize> = (0..data.dx()).collect();
             let ys: Vec<usize> = (data.dx()..data.dx() + data.dy()).collect();

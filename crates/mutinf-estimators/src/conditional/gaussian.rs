@@ -36,6 +36,9 @@ impl ConditionalEstimator for GaussianCmi {
     fn estimate(&self, data: &ConditionalSamples) -> Result<MiEstimate> {
         let (cmi, seconds) = mutinf_core::timed(|| {
             let all = concatenate(Axis(1), &[data.x(), data.y(), data.z()]).expect("same row count");
+            // The Gaussian CMI depends only on correlations: scaling each column first keeps the
+            // covariance finite for values near f64's range.
+            let all = crate::preprocess::scale_columns(all.view());
             let cov = sample_covariance(all.view());
             let (dx, dy, dz) = (data.dx(), data.dy(), data.dz());
             let xs: Vec<usize> = (0..dx).collect();

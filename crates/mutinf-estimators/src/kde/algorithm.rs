@@ -1,5 +1,6 @@
 //! Gaussian KDE log-densities at the sample points.
 
+use crate::preprocess::scale_columns;
 use mutinf_core::{Estimator, MiEstimate, MutinfError, PairedSamples, Result};
 use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
@@ -14,10 +15,14 @@ impl Estimator for Kde {
     fn estimate(&self, data: &PairedSamples) -> Result<MiEstimate> {
         let start = std::time::Instant::now();
         let n = data.n();
-        let joint = data.joint();
+        // The kernel follows the data's covariance, so rescaling a column changes the joint and
+        // marginal log densities by the same constant and the MI not at all; scaling first keeps
+        // that covariance finite for values near f64's range (1e300 squared overflows).
+        let (x, y) = (scale_columns(data.x()), scale_columns(data.y()));
+        let joint = ndarray::concatenate(ndarray::Axis(1), &[x.view(), y.view()]).expect("same row count");
         let lj = self.log_density(joint.view())?;
-        let lx = self.log_density(data.x())?;
-        let ly = self.log_density(data.y())?;
+        let lx = self.log_density(x.view())?;
+        let ly = self.log_density(y.view())?;
         let sum: f64 = (0..n).map(|i| lj[i] - lx[i] - ly[i]).sum();
         let rule = match self.bandwidth {
             Bandwidth::Scott => "scott".to_string(),
