@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use mutinf_core::io::{Table, write_csv, write_npy};
+use mutinf_core::io::{Table, csv_text, write_csv, write_npy};
 use ndarray::Array2;
 
 /// Writes text to stdout. A closed pipe (`mutinf ... | head`) is not an error: the reader
@@ -31,15 +31,7 @@ pub fn is_stdout(path: &Path) -> bool {
 /// the CSV to standard output.
 pub fn write_samples(path: &Path, names: Vec<String>, data: Array2<f64>) -> anyhow::Result<()> {
     if is_stdout(path) {
-        let mut text = String::with_capacity(data.len() * 20);
-        text.push_str(&names.join(","));
-        text.push('\n');
-        for row in data.rows() {
-            let cells: Vec<String> = row.iter().map(f64::to_string).collect();
-            text.push_str(&cells.join(","));
-            text.push('\n');
-        }
-        return print_text(&text);
+        return print_text(&csv_text(&Table::new(names, data)?));
     }
     let is_npy = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("npy"));
     if is_npy {

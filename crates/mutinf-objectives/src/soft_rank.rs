@@ -57,29 +57,11 @@ pub fn soft_copula(x: Tensor<1>, temperature: f64) -> Tensor<1> {
 }
 
 /// The hard copula transform `(r − ½) / N` with mid-ranks for ties, on the host: the limit of
-/// [`soft_copula`] as the temperature goes to 0.
+/// [`soft_copula`] as the temperature goes to 0. It is the workspace's copula convention,
+/// [`mutinf_core::copula::rank_transform`], re-exported here beside its soft counterpart.
 ///
 /// ```
 /// let u = mutinf_objectives::soft_rank::hard_copula(&[0.3, -1.0, 2.0, 0.3]);
 /// assert_eq!(u, vec![2.0 / 4.0, 0.5 / 4.0, 3.5 / 4.0, 2.0 / 4.0]);
 /// ```
-pub fn hard_copula(x: &[f64]) -> Vec<f64> {
-    let n = x.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let mut ranks = vec![0.0; n];
-    let mut start = 0;
-    while start < n {
-        let mut end = start + 1;
-        while end < n && x[order[end]] == x[order[start]] {
-            end += 1;
-        }
-        // 1-based ranks start+1 ..= end share their mean.
-        let mid = (start + 1 + end) as f64 / 2.0;
-        for &i in &order[start..end] {
-            ranks[i] = mid;
-        }
-        start = end;
-    }
-    ranks.into_iter().map(|r| (r - 0.5) / n as f64).collect()
-}
+pub use mutinf_core::copula::rank_transform as hard_copula;

@@ -215,6 +215,18 @@ fn parse_number(field: &str) -> Option<f64> {
 /// ```
 pub fn write_csv(path: impl AsRef<Path>, table: &Table) -> Result<()> {
     let path = path.as_ref();
+    std::fs::write(path, csv_text(table)).map_err(|e| MutinfError::io(path, e))
+}
+
+/// The CSV text [`write_csv`] writes: a header of names, then one line per row (for writing to
+/// standard output or anywhere else that is not a file path).
+///
+/// ```
+/// use mutinf_core::io::{Table, csv_text};
+/// let t = Table::new(vec!["a".into(), "b".into()], ndarray::array![[1.0, 0.5]]).unwrap();
+/// assert_eq!(csv_text(&t), "a,b\n1,0.5\n");
+/// ```
+pub fn csv_text(table: &Table) -> String {
     let mut out = String::with_capacity(table.nrows() * table.ncols() * 20);
     out.push_str(&table.names().join(","));
     out.push('\n');
@@ -227,7 +239,7 @@ pub fn write_csv(path: impl AsRef<Path>, table: &Table) -> Result<()> {
         }
         out.push('\n');
     }
-    std::fs::write(path, out).map_err(|e| MutinfError::io(path, e))
+    out
 }
 
 /// Integral values (counts, indices, labels) as integers, everything else in the shortest form

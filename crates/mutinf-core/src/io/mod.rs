@@ -21,7 +21,7 @@ use std::str::FromStr;
 
 use ndarray::{Array2, Axis};
 
-pub use csv::{CsvHeader, read_csv, read_csv_str, split_fields, write_csv};
+pub use csv::{CsvHeader, csv_text, read_csv, read_csv_str, split_fields, write_csv};
 pub use npy::{read_npy, read_npy_bytes, write_npy};
 
 use crate::{MutinfError, PairedSamples, Result, columns::resolve_columns};
