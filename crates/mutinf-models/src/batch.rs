@@ -122,6 +122,40 @@ pub fn prepare_batch_seeded(
     fold: Fold,
     seeds: &[u64],
 ) -> Result<PreparedBatch, ModelError> {
+    let prepared = fold_samples(sequences, config, fold, seeds)?;
+    let n_context = prepared.first().map_or(0, |p| p.context.len() / 2);
+    let mut context = Vec::with_capacity(prepared.len() * n_context * 2);
+    let mut scored = Vec::with_capacity(prepared.len());
+    let mut perms = Vec::with_capacity(prepared.len());
+    for p in prepared {
+        context.extend(p.context);
+        scored.push(p.scored);
+        perms.push(p.perms);
+    }
+    let plan = ReadoutPlan::new(config.grid, sequences.len(), config.permutations, &scored, &perms);
+    Ok(PreparedBatch { batch: sequences.len(), n_context, context, plan })
+}
+
+/// One sequence under one fold, before the readout is planned: the tokens the encoder sees,
+/// the pairs the bound is read at and the R permutations of their pairing.
+#[derive(Debug, Clone)]
+pub(crate) struct FoldSample {
+    /// Context (u, v) pairs, `[n_context, 2]` row-major.
+    pub context: Vec<f32>,
+    /// The scored (u, v) pairs.
+    pub scored: Vec<(f32, f32)>,
+    /// R permutations of `0..scored.len()`, applied to v.
+    pub perms: Vec<Vec<u32>>,
+}
+
+/// The fold samples of sequences of equal length (checked), one seed per sequence; what
+/// [`prepare_batch_seeded`] plans its readout from.
+pub(crate) fn fold_samples(
+    sequences: &[CopulaSequence],
+    config: &InfoNetConfig,
+    fold: Fold,
+    seeds: &[u64],
+) -> Result<Vec<FoldSample>, ModelError> {
     assert_eq!(seeds.len(), sequences.len(), "one seed per sequence");
     let n = sequences.first().map_or(0, CopulaSequence::len);
     if sequences.is_empty() {
@@ -133,9 +167,16 @@ pub fn prepare_batch_seeded(
     if n < InfoNetConfig::MIN_SAMPLES {
         return Err(ModelError::TooFewSamples { n, min: InfoNetConfig::MIN_SAMPLES });
     }
+    if u32::try_from(n).is_err() {
+        return Err(ModelError::InvalidConfig {
+            field: "samples".into(),
+            value: n.to_string(),
+            reason: format!("InfoNet reads at most {} samples per sequence; subsample the data", u32::MAX),
+        });
+    }
     // Each sequence's split and permutations depend only on its own seed, so the sequences are
     // prepared in parallel (order preserved) with the same result as one after another.
-    let prepared: Vec<(Vec<f32>, Vec<(f32, f32)>, Vec<Vec<usize>>)> = sequences
+    Ok(sequences
         .par_iter()
         .zip(seeds.par_iter())
         .map(|(seq, &seq_seed)| {
@@ -151,34 +192,25 @@ pub fn prepare_batch_seeded(
                 }
             };
             let context: Vec<f32> = ctx.iter().flat_map(|&i| [seq.u[i], seq.v[i]]).collect();
-            let pairs: Vec<(f32, f32)> = score.iter().map(|&i| (seq.u[i], seq.v[i])).collect();
+            let scored: Vec<(f32, f32)> = score.iter().map(|&i| (seq.u[i], seq.v[i])).collect();
             let fold_tag = match fold {
                 Fold::InSample => 1,
                 Fold::FirstToSecond => 2,
                 Fold::SecondToFirst => 3,
             };
             let mut rng = StdRng::seed_from_u64(seq_seed.wrapping_add(fold_tag));
-            let perms: Vec<Vec<usize>> = (0..config.permutations)
+            // u32 halves the memory of usize at large N; the shuffle's draws depend only on the
+            // length, so the permutations are the ones earlier versions drew.
+            let perms: Vec<Vec<u32>> = (0..config.permutations)
                 .map(|_| {
-                    let mut p: Vec<usize> = (0..pairs.len()).collect();
+                    let mut p: Vec<u32> = (0..scored.len() as u32).collect();
                     p.shuffle(&mut rng);
                     p
                 })
                 .collect();
-            (context, pairs, perms)
+            FoldSample { context, scored, perms }
         })
-        .collect();
-    let n_context = prepared.first().map_or(0, |p| p.0.len() / 2);
-    let mut context = Vec::with_capacity(prepared.len() * n_context * 2);
-    let mut scored = Vec::with_capacity(prepared.len());
-    let mut perms = Vec::with_capacity(prepared.len());
-    for (c, s, p) in prepared {
-        context.extend(c);
-        scored.push(s);
-        perms.push(p);
-    }
-    let plan = ReadoutPlan::new(config.grid, sequences.len(), config.permutations, &scored, &perms);
-    Ok(PreparedBatch { batch: sequences.len(), n_context, context, plan })
+        .collect())
 }
 
 /// The folds an estimate averages for a network built from `config`.

@@ -1,9 +1,10 @@
 //! Reading the MI of new data with a (trained) network.
 
 use burn::module::Module;
+use burn::tensor::{Tensor, TensorData};
 use rayon::prelude::*;
 
-use crate::batch::{CopulaSequence, Fold, PreparedBatch, estimate_folds, prepare_batch_seeded};
+use crate::batch::{CopulaSequence, Fold, estimate_folds, fold_samples};
 use crate::network::MAX_TENSOR_ELEMENTS;
 use crate::readout::{SequenceScores, scale_fitted_bound};
 use crate::{InfoNet, ModelError};
@@ -429,7 +430,8 @@ fn combine_folds(values: Vec<FoldValue>, folds: usize) -> f64 {
 }
 
 /// Every sequence under every fold in one forward pass, fold-major: the bound, or with
-/// `scores` the table's scores at the scored and permuted pairs.
+/// `scores` the table's scores at the scored and permuted pairs. The network runs on the
+/// device up to the blurred tables; the tables (G² values each) are read on the host.
 fn fold_values(
     model: &InfoNet,
     seqs: &[CopulaSequence],
@@ -437,32 +439,32 @@ fn fold_values(
     seeds: &[u64],
     scores: bool,
 ) -> Result<Vec<FoldValue>, ModelError> {
-    let batches = folds
-        .iter()
-        .map(|&fold| prepare_batch_seeded(seqs, model.config(), fold, seeds))
-        .collect::<Result<Vec<_>, _>>()?;
-    let batch = PreparedBatch::concat(batches);
-    if !scores {
-        let values = host(model.bound(&batch, &model.device()))?;
-        return Ok(values.into_iter().map(|v| FoldValue::Bound(f64::from(v))).collect());
+    let mut samples = Vec::with_capacity(seqs.len() * folds.len());
+    for &fold in folds {
+        samples.extend(fold_samples(seqs, model.config(), fold, seeds)?);
     }
-    let (joint, marginal) = model.scores(&batch, &model.device());
-    let [b, n] = joint.dims();
-    let joint = host(joint)?;
-    let marginal = host(marginal)?;
-    let r = marginal.len() / b.max(1);
-    Ok((0..b)
-        .map(|i| {
-            FoldValue::Scores(SequenceScores {
-                joint: joint[i * n..(i + 1) * n].to_vec(),
-                marginal: marginal[i * r..(i + 1) * r].to_vec(),
-            })
+    let b = samples.len();
+    let n_context = samples.first().map_or(0, |s| s.context.len() / 2);
+    let mut context = Vec::with_capacity(b * n_context * 2);
+    for sample in &mut samples {
+        context.append(&mut sample.context);
+    }
+    let device = model.device();
+    let points = Tensor::<3>::from_data(TensorData::new(context, [b, n_context, 2]), &device);
+    let tables = host(model.table(points))?;
+    let cells = model.grid() * model.grid();
+    Ok(samples
+        .par_iter()
+        .zip(tables.par_chunks(cells))
+        .map(|(sample, table)| {
+            let read = SequenceScores::read(table, model.grid(), &sample.scored, &sample.perms);
+            if scores { FoldValue::Scores(read) } else { FoldValue::Bound(read.dv_bound()) }
         })
         .collect())
 }
 
 /// A tensor's values on the host.
-fn host<const D: usize>(t: burn::tensor::Tensor<D>) -> Result<Vec<f32>, ModelError> {
+fn host<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, ModelError> {
     t.try_into_data()
         .map_err(|e| ModelError::Backend(format!("{e}")))?
         .try_to_vec::<f32>()

@@ -56,5 +56,5 @@ pub use calibration::{CALIBRATION_KEY, Calibration};
 pub use config::InfoNetConfig;
 pub use error::ModelError;
 pub use estimate::{InfoNetEstimator, InfoNetEstimatorBuilder, MAX_TABLE_SCALE, Readout};
-pub use network::{AttentionBlock, InfoNet, MAX_TENSOR_ELEMENTS, Mlp};
+pub use network::{AttentionBlock, InfoNet, MAX_TENSOR_ELEMENTS, Mlp, TOKEN_CHUNK};
 pub use sliced::SLICE_BATCH;

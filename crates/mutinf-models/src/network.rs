@@ -37,6 +37,13 @@ impl Mlp {
 /// splits its attention into query blocks, and estimates split their batches, to stay under it.
 pub const MAX_TENSOR_ELEMENTS: usize = 1 << 27;
 
+/// Context tokens the encoder embeds and attends to at a time. A sequence with more tokens is
+/// streamed through the encoder's cross-attention in chunks of this many (an exact online
+/// softmax), so its memory no longer grows with N: at N = 10^6 the unchunked pass held ~1 GB of
+/// attention scores and ~0.8 GB of token activations. A fixed number, not one derived from the
+/// batch, so a sequence's estimate does not depend on the pass it runs in.
+pub const TOKEN_CHUNK: usize = 8192;
+
 fn attention(d: usize, heads: usize, device: &Device) -> MultiHeadAttention {
     MultiHeadAttentionConfig::new(d, heads).with_dropout(0.0).init(device)
 }
@@ -73,6 +80,60 @@ impl AttentionBlock {
             _ => qn.clone(),
         };
         let x = q + self.attn.forward(MhaInput::new(qn, kvn.clone(), kvn)).context;
+        x.clone() + self.mlp.forward(self.norm_mlp.forward(x))
+    }
+
+    /// The cross-attention block with the keys and values streamed in chunks: the same result
+    /// as `forward(q, Some(kv))` (up to float rounding) where `kv` is the concatenation of
+    /// `kv_chunk(range)` over consecutive ranges of `chunk` keys covering `0..lk`, but only one
+    /// chunk's keys, values and scores exist at a time. The softmax is merged across chunks
+    /// online: each chunk keeps its row maximum m, its sum of exp(s − m) and its weighted values,
+    /// and the running state is rescaled by exp(m_old − m_new) when a larger maximum arrives.
+    ///
+    /// # Shapes
+    /// - q: `[B, Lq, d]`, each `kv_chunk(range)`: `[B, range.len(), d]` → `[B, Lq, d]`
+    fn forward_streamed(
+        &self,
+        q: Tensor<3>,
+        lk: usize,
+        chunk: usize,
+        kv_chunk: impl Fn(std::ops::Range<usize>) -> Tensor<3>,
+    ) -> Tensor<3> {
+        let attn = &self.attn;
+        let [b, lq, d] = q.dims();
+        let (h, dk) = (attn.n_heads, attn.d_k);
+        let query = attn.query.forward(self.norm_q.forward(q.clone())).reshape([b, lq, h, dk]).swap_dims(1, 2);
+        let scale = (dk as f32).sqrt();
+        // (row maximum [B, h, Lq, 1], sum of exp(s − max) [B, h, Lq, 1], weighted values [B, h, Lq, dk])
+        let mut state: Option<(Tensor<4>, Tensor<4>, Tensor<4>)> = None;
+        for start in (0..lk).step_by(chunk.max(1)) {
+            let end = (start + chunk.max(1)).min(lk);
+            let c = end - start;
+            let kv = kv_chunk(start..end);
+            let kvn = match &self.norm_kv {
+                Some(norm) => norm.forward(kv),
+                None => kv,
+            };
+            let key = attn.key.forward(kvn.clone()).reshape([b, c, h, dk]).swap_dims(1, 2).transpose();
+            let value = attn.value.forward(kvn).reshape([b, c, h, dk]).swap_dims(1, 2);
+            let scores = query.clone().matmul(key).div_scalar(scale);
+            let max = scores.clone().max_dim(3);
+            let weights = (scores - max.clone()).exp();
+            let sum = weights.clone().sum_dim(3);
+            let values = weights.matmul(value);
+            state = Some(match state {
+                None => (max, sum, values),
+                Some((old_max, old_sum, old_values)) => {
+                    let new_max = old_max.clone().max_pair(max.clone());
+                    let keep = (old_max - new_max.clone()).exp();
+                    let add = (max - new_max.clone()).exp();
+                    (new_max, old_sum * keep.clone() + sum * add.clone(), old_values * keep + values * add)
+                }
+            });
+        }
+        let (_, sum, values) = state.expect("forward_streamed needs at least one key");
+        let context = (values / sum).swap_dims(1, 2).reshape([b, lq, d]);
+        let x = attn.output.forward(context) + q;
         x.clone() + self.mlp.forward(self.norm_mlp.forward(x))
     }
 
@@ -313,8 +374,14 @@ impl InfoNet {
         let c = &self.config;
         let hidden = c.d_model * c.mlp_ratio.max(1);
         let cells = c.grid * c.grid;
-        let readout = tokens * (1 + c.permutations) * 4;
-        [tokens * hidden, cells * hidden.max(c.d_model), c.heads * c.latents * tokens, readout].into_iter().max().unwrap_or(1)
+        // The encoder sees at most TOKEN_CHUNK tokens at a time; the scores the bound reads
+        // ((1 + R) per scored pair) are kept on the host.
+        let streamed = tokens.min(TOKEN_CHUNK);
+        let readout = tokens * (1 + c.permutations);
+        [streamed * hidden, cells * hidden.max(c.d_model), c.heads * c.latents * streamed, readout]
+            .into_iter()
+            .max()
+            .unwrap_or(1)
     }
 
     /// The constant blur matrix `[G, G]`.
@@ -340,19 +407,36 @@ impl InfoNet {
         Tensor::cat(vec![points - 0.5, per_coord], 2)
     }
 
+    /// The latents after the encoder, with the tokens streamed in chunks of `chunk` when a
+    /// sequence has more than that.
+    ///
+    /// # Shapes
+    /// - points: `[B, N, 2]` → `[B, L, d]`
+    fn encode(&self, points: Tensor<3>, chunk: usize) -> Tensor<3> {
+        let [b, n, _] = points.dims();
+        let [l, d] = self.latents.dims();
+        let latents = self.latents.val().unsqueeze_dim::<3>(0).expand([b, l, d]);
+        let mut latents = if n <= chunk {
+            self.encoder_cross.forward(latents, Some(self.token_embed.forward(self.token_features(points))))
+        } else {
+            // Long sequences: embed and attend to the tokens a chunk at a time (same result).
+            self.encoder_cross.forward_streamed(latents, n, chunk, |range| {
+                self.token_embed.forward(self.token_features(points.clone().slice([0..b, range, 0..2])))
+            })
+        };
+        for block in &self.encoder_self {
+            latents = block.forward(latents, None);
+        }
+        latents
+    }
+
     /// The raw (unblurred) table.
     ///
     /// # Shapes
     /// - points: `[B, N, 2]` copula pairs in (0, 1) → `[B, G, G]`
     pub fn raw_table(&self, points: Tensor<3>) -> Tensor<3> {
         let [b, _, _] = points.dims();
-        let tokens = self.token_embed.forward(self.token_features(points));
-        let [l, d] = self.latents.dims();
-        let latents = self.latents.val().unsqueeze_dim::<3>(0).expand([b, l, d]);
-        let mut latents = self.encoder_cross.forward(latents, Some(tokens));
-        for block in &self.encoder_self {
-            latents = block.forward(latents, None);
-        }
+        let latents = self.encode(points, TOKEN_CHUNK);
         let g = self.config.grid;
         // The grid queries are the same for every sequence: embed them once, not B times.
         let queries = self.query_embed.forward(self.cell_features.clone()).unsqueeze_dim::<3>(0);
@@ -411,6 +495,35 @@ mod tests {
         assert_eq!(shared.dims(), [3, 9, 16]);
         let diff = (expanded - shared).abs().max().into_scalar::<f32>();
         assert!(diff < 1e-5, "max difference {diff}");
+    }
+
+    #[test]
+    fn streamed_keys_equal_one_pass() {
+        // 23 random keys in chunks of 1, 5 (the last ragged), all and more than all: with random
+        // keys the running maximum changes between chunks, so the rescaling is exercised.
+        let device = Device::flex();
+        let config = InfoNetConfig::new().with_d_model(16).with_heads(4);
+        let block = AttentionBlock::new(&config, true, &device);
+        let q = Tensor::<3>::random([2, 7, 16], Distribution::Normal(0.0, 1.0), &device);
+        let kv = Tensor::<3>::random([2, 23, 16], Distribution::Normal(0.0, 1.0), &device);
+        let whole = block.forward(q.clone(), Some(kv.clone()));
+        for chunk in [1, 5, 23, 40] {
+            let streamed = block.forward_streamed(q.clone(), 23, chunk, |r| kv.clone().slice([0..2, r, 0..16]));
+            let diff = (whole.clone() - streamed).abs().max().into_scalar::<f32>();
+            assert!(diff < 1e-5, "chunk {chunk}: max difference {diff}");
+        }
+    }
+
+    #[test]
+    fn streamed_encoder_equals_one_pass() {
+        // 2 sequences of 300 tokens in chunks of 64 (5 chunks, the last ragged).
+        let device = Device::flex();
+        let net = InfoNetConfig::new().with_d_model(16).with_heads(4).with_grid(8).init(&device).unwrap();
+        let points = Tensor::<3>::random([2, 300, 2], Distribution::Uniform(0.0, 1.0), &device);
+        let whole = net.encode(points.clone(), usize::MAX);
+        let streamed = net.encode(points, 64);
+        let diff = (whole - streamed).abs().max().into_scalar::<f32>();
+        assert!(diff < 1e-4, "max difference {diff}");
     }
 
     #[test]

@@ -100,7 +100,7 @@ impl ReadoutPlan {
         batch: usize,
         permutations: usize,
         scored: &[Vec<(f32, f32)>],
-        perms: &[Vec<Vec<usize>>],
+        perms: &[Vec<Vec<u32>>],
     ) -> Self {
         let n_score = scored.first().map_or(0, Vec::len);
         let points = n_score * (1 + permutations);
@@ -121,7 +121,7 @@ impl ReadoutPlan {
                 }
                 for perm in &perms[b] {
                     for (k, &p) in perm.iter().enumerate() {
-                        push(pairs[k].0, pairs[p].1);
+                        push(pairs[k].0, pairs[p as usize].1);
                     }
                 }
                 (corners, weights)
@@ -193,6 +193,44 @@ pub struct SequenceScores {
     pub joint: Vec<f32>,
     /// Scores at the permuted pairs, `[R * n]`, permutation-major.
     pub marginal: Vec<f32>,
+}
+
+impl SequenceScores {
+    /// Reads one (blurred) table on the host: `table` is `[G * G]` row-major, the scores are
+    /// taken at the `scored` pairs and at their R permutations (`perms`, each a permutation of
+    /// `0..scored.len()` applied to v), with the same bilinear weights as
+    /// [`ReadoutPlan::read`]. Estimates read this way: a table is only G² values, so reading
+    /// it on the host needs no `[B, (1 + R) n, 4]` index and weight tensors (which were most of
+    /// an estimate's memory at large N).
+    ///
+    /// ```
+    /// use mutinf_models::readout::SequenceScores;
+    /// // 2 x 2 table; points at the cell centres read single cells.
+    /// let table = [1.0f32, 0.0, 0.0, 2.0];
+    /// let s = SequenceScores::read(&table, 2, &[(0.25, 0.25), (0.75, 0.75)], &[vec![1, 0]]);
+    /// assert_eq!(s.joint, vec![1.0, 2.0]);
+    /// assert_eq!(s.marginal, vec![0.0, 0.0]);
+    /// assert!((s.dv_bound() - 1.5).abs() < 1e-12);
+    /// ```
+    pub fn read(table: &[f32], grid: usize, scored: &[(f32, f32)], perms: &[Vec<u32>]) -> Self {
+        assert_eq!(table.len(), grid * grid, "a table of G x G values");
+        let at = |u: f32, v: f32| -> f32 {
+            let (idx, w) = bilinear_corners(u, v, grid);
+            idx.iter().zip(w).map(|(&i, w)| table[i as usize] * w).sum()
+        };
+        let joint = scored.iter().map(|&(u, v)| at(u, v)).collect();
+        let marginal = perms
+            .iter()
+            .flat_map(|perm| perm.iter().enumerate().map(|(k, &p)| at(scored[k].0, scored[p as usize].1)))
+            .collect();
+        Self { joint, marginal }
+    }
+
+    /// The Donsker-Varadhan bound of these scores (nats), in f64: what [`dv_bound`] gives on
+    /// the device.
+    pub fn dv_bound(&self) -> f64 {
+        scaled_bound(std::slice::from_ref(self), 1.0).0
+    }
 }
 
 /// The result of [`scale_fitted_bound`].

@@ -104,7 +104,7 @@ fn dv_readout_matches_a_hand_computation() {
     let table = Tensor::<3>::from_data(TensorData::new(vec![1.0f32, 0.0, 0.0, 2.0], [1, 2, 2]), &d);
     // Points at the cell centres (0.25, 0.75) read single cells exactly.
     let pairs = vec![(0.25f32, 0.25f32), (0.75, 0.75)];
-    let perms = vec![vec![vec![1usize, 0]]];
+    let perms = vec![vec![vec![1u32, 0]]];
     let plan = ReadoutPlan::new(2, 1, 1, &[pairs], &perms);
     let (joint, marginal) = plan.read(table.clone(), &d);
     assert_eq!(joint.clone().into_data().try_to_vec::<f32>().unwrap(), vec![1.0, 2.0]);
@@ -116,7 +116,7 @@ fn dv_readout_matches_a_hand_computation() {
 
     // Bilinear: the middle of the square averages all four cells; the corners clamp.
     let mid = vec![(0.5f32, 0.5f32), (0.0, 0.0), (1.0, 1.0), (0.5, 0.25)];
-    let perms = vec![vec![vec![0usize, 1, 2, 3]]];
+    let perms = vec![vec![vec![0u32, 1, 2, 3]]];
     let plan = ReadoutPlan::new(2, 1, 1, &[mid], &perms);
     let (joint, marginal) = plan.read(table, &d);
     let j = joint.into_data().try_to_vec::<f32>().unwrap();
@@ -127,6 +127,37 @@ fn dv_readout_matches_a_hand_computation() {
     let want = 1.0625f64 - ((0.75f64.exp() + 1f64.exp() + 2f64.exp() + 0.5f64.exp()) / 4.0).ln();
     let got = dv_bound(Tensor::<2>::from_data(TensorData::new(j, [1, 4]), &d), marginal).into_scalar::<f32>();
     assert!((f64::from(got) - want).abs() < 1e-5, "{got} vs {want}");
+}
+
+/// The host readout estimates use reads what the device plan (the training path) reads, and
+/// its DV bound is the device's: random 8 x 8 tables, random points (borders included) and
+/// random permutations.
+#[test]
+fn host_readout_equals_the_device_plan() {
+    use mutinf_models::readout::SequenceScores;
+    let d = device();
+    let mut rng = StdRng::seed_from_u64(11);
+    let (g, n, r) = (8, 57, 3);
+    for _ in 0..5 {
+        let table: Vec<f32> = (0..g * g).map(|_| rng.random::<f32>() * 4.0 - 2.0).collect();
+        let pairs: Vec<(f32, f32)> = (0..n).map(|_| (rng.random::<f32>(), rng.random::<f32>())).collect();
+        let perms: Vec<Vec<u32>> = (0..r)
+            .map(|_| {
+                let mut p: Vec<u32> = (0..n as u32).collect();
+                p.shuffle(&mut rng);
+                p
+            })
+            .collect();
+        let plan = ReadoutPlan::new(g, 1, r, std::slice::from_ref(&pairs), std::slice::from_ref(&perms));
+        let tensor = Tensor::<3>::from_data(TensorData::new(table.clone(), [1, g, g]), &d);
+        let (joint, marginal) = plan.read(tensor, &d);
+        let device_bound = f64::from(dv_bound(joint.clone(), marginal.clone()).into_scalar::<f32>());
+        let host = SequenceScores::read(&table, g, &pairs, &perms);
+        let close = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-6);
+        assert!(close(&host.joint, &joint.into_data().try_to_vec::<f32>().unwrap()));
+        assert!(close(&host.marginal, &marginal.into_data().try_to_vec::<f32>().unwrap()));
+        assert!((host.dv_bound() - device_bound).abs() < 1e-5, "{} vs {device_bound}", host.dv_bound());
+    }
 }
 
 #[test]
