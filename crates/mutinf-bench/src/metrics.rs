@@ -157,6 +157,20 @@ pub fn median(values: &[f64]) -> f64 {
     if v.len() % 2 == 1 { v[m] } else { 0.5 * (v[m - 1] + v[m]) }
 }
 
+/// Share of intervals `(lower, upper)` that contain their truth; `None` when no estimate has an
+/// interval.
+///
+/// ```
+/// let ci = [Some((0.0, 1.0)), Some((2.0, 3.0)), None];
+/// assert_eq!(mutinf_bench::metrics::coverage(&ci, &[0.5, 1.0, 7.0]), Some(0.5));
+/// assert_eq!(mutinf_bench::metrics::coverage(&[None], &[0.0]), None);
+/// ```
+pub fn coverage(intervals: &[Option<(f64, f64)>], truths: &[f64]) -> Option<f64> {
+    let hits: Vec<bool> =
+        intervals.iter().zip(truths).filter_map(|(ci, &t)| ci.map(|(lo, hi)| lo <= t && t <= hi)).collect();
+    if hits.is_empty() { None } else { Some(hits.iter().filter(|&&h| h).count() as f64 / hits.len() as f64) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,18 +259,4 @@ mod tests {
         assert_eq!(mean(&[1.0, 3.0]), 2.0);
         assert!((std_dev(&[1.0, 3.0]) - 2f64.sqrt()).abs() < 1e-15);
     }
-}
-
-/// Share of intervals `(lower, upper)` that contain their truth; `None` when no estimate has an
-/// interval.
-///
-/// ```
-/// let ci = [Some((0.0, 1.0)), Some((2.0, 3.0)), None];
-/// assert_eq!(mutinf_bench::metrics::coverage(&ci, &[0.5, 1.0, 7.0]), Some(0.5));
-/// assert_eq!(mutinf_bench::metrics::coverage(&[None], &[0.0]), None);
-/// ```
-pub fn coverage(intervals: &[Option<(f64, f64)>], truths: &[f64]) -> Option<f64> {
-    let hits: Vec<bool> =
-        intervals.iter().zip(truths).filter_map(|(ci, &t)| ci.map(|(lo, hi)| lo <= t && t <= hi)).collect();
-    if hits.is_empty() { None } else { Some(hits.iter().filter(|&&h| h).count() as f64 / hits.len() as f64) }
 }

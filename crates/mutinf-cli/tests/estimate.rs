@@ -111,10 +111,10 @@ fn matrix_is_symmetric_with_an_empty_diagonal() {
         let text = std::fs::read_to_string(&out_path).unwrap();
         let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
         assert_eq!(rows[0], ["column", "X0", "X1", "Y0"]);
-        for i in 1..=3 {
-            assert_eq!(rows[i][i], "", "diagonal must be empty");
-            for j in 1..=3 {
-                assert_eq!(rows[i][j], rows[j][i]);
+        for (i, row) in rows.iter().enumerate().skip(1) {
+            assert_eq!(row[i], "", "diagonal must be empty");
+            for (j, other) in rows.iter().enumerate().skip(1) {
+                assert_eq!(row[j], other[i]);
             }
         }
         let pair = mi(&estimate_json(&[file.to_str().unwrap(), "--x", "X0", "--y", "Y0", "--method", method]));

@@ -268,15 +268,12 @@ pub fn fit<C: Critic>(
             let objective = match params.bound {
                 Bound::Mine => {
                     // MINE: fold this batch into the moving average first, then use it.
-                    for i in 0..b {
+                    for (i, ma) in log_ma.iter_mut().enumerate().take(b) {
                         let lme = bounds::host::log_mean_exp(&rows_of(&mh, i));
-                        log_ma[i] = if step == 1 {
+                        *ma = if step == 1 {
                             lme
                         } else {
-                            log_add_exp(
-                                (1.0 - params.ema_rate).ln() + log_ma[i],
-                                params.ema_rate.ln() + lme,
-                            )
+                            log_add_exp((1.0 - params.ema_rate).ln() + *ma, params.ema_rate.ln() + lme)
                         };
                     }
                     let lma = Tensor::<1>::from_data(

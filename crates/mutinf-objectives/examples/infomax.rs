@@ -59,7 +59,7 @@ fn main() -> anyhow::Result<()> {
     let batch = arg("--batch", 512.0)? as usize;
     let seed = arg("--seed", 1.0)? as u64;
     let temperature = arg("--temperature", 0.05)?;
-    if batch < 16 || batch > ROWS {
+    if !(16..=ROWS).contains(&batch) {
         bail!("--batch must be in 16..={ROWS}");
     }
     let mut rng = StdRng::seed_from_u64(seed);

@@ -155,8 +155,8 @@ impl InfoNetMi {
                 cols.extend(perm);
             }
             let values = bilinear_read(table, u.clone().select(0, index(&rows)), v.clone().select(0, index(&cols)));
-            let joint = values.clone().slice([0..m]).reshape([1, m]);
-            let marginal = values.slice([m..m * (1 + config.permutations)]).reshape([1, config.permutations, m]);
+            let joint = values.clone().narrow(0, 0, m).reshape([1, m]);
+            let marginal = values.narrow(0, m, m * config.permutations).reshape([1, config.permutations, m]);
             let bound = mutinf_models::readout::dv_bound(joint, marginal);
             total = Some(match total {
                 None => bound,

@@ -203,8 +203,11 @@ fn checkpoint_path(spec: &str) -> std::path::PathBuf {
     if bare_builtin { format!("{}{spec}", pretrained::EMBEDDED_PREFIX).into() } else { spec.into() }
 }
 
+/// A checkpoint's metadata (InfoNet), kept beside its estimator.
+type Metadata = BTreeMap<String, String>;
+
 /// InfoNet as the CLI builds it: the regression readout (default), or a table network's readout.
-fn infonet(o: &MethodOptions, device: &Device) -> Result<(Box<dyn Estimator>, BTreeMap<String, String>), Error> {
+fn infonet(o: &MethodOptions, device: &Device) -> Result<(Box<dyn Estimator>, Metadata), Error> {
     let path = o.checkpoint.as_deref().map(checkpoint_path);
     let path = path.as_deref();
     let readout = match o.readout.as_deref() {

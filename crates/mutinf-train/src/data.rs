@@ -116,7 +116,7 @@ impl DataStream {
     }
 
     /// The next batch in step order (blocks until it is ready).
-    pub fn next(&mut self) -> Result<StepBatch, TrainError> {
+    pub fn next_batch(&mut self) -> Result<StepBatch, TrainError> {
         let worker = self.next_worker;
         self.next_worker = (worker + 1) % self.receivers.len();
         self.receivers[worker].recv().map_err(|_| TrainError::DataThreadStopped)?
@@ -155,7 +155,7 @@ mod tests {
             let mut stream = DataStream::start(data(threads), model.clone(), 9, 5, 12);
             (5..12)
                 .map(|_| {
-                    let b = stream.next().unwrap();
+                    let b = stream.next_batch().unwrap();
                     (b.step, b.samples, b.batch.context)
                 })
                 .collect()

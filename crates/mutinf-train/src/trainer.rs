@@ -216,7 +216,7 @@ pub fn train(request: TrainRequest, observer: &mut dyn TrainObserver) -> Result<
     let mut last_checkpoint = None;
     while state.step < config.steps {
         let started = Instant::now();
-        let batch = stream.next()?;
+        let batch = stream.next_batch()?;
         debug_assert_eq!(batch.step, state.step);
         let bound = model.bound(&batch.batch, &device);
         let loss = -bound.mean();

@@ -139,9 +139,9 @@ pub fn run(bench: &Bench) -> Result<SuiteReport> {
         for (ci, &(name, rho, shuffled)) in cases.iter().enumerate() {
             let truth = if shuffled { 0.0 } else { mi_for_rho(rho)? };
             let mut row = vec![size.into(), name.into(), Cell::num(truth, 3)];
-            for mi in 0..methods.len() {
+            for estimates in rest.iter().take(methods.len()) {
                 let vals: Vec<f64> =
-                    rkeys.iter().zip(&rest[mi]).filter(|(k, _)| **k == (size, ci)).map(|(_, e)| e.mi).collect();
+                    rkeys.iter().zip(estimates).filter(|(k, _)| **k == (size, ci)).map(|(_, e)| e.mi).collect();
                 row.push(Cell::num(mean(&vals), 3));
                 row.push(Cell::num(std_dev(&vals), 3));
             }

@@ -116,13 +116,17 @@ pub fn run(bench: &Bench) -> Result<SuiteReport> {
 /// Edges (nats) of the truth-gap bins of the accuracy-by-gap table.
 const GAP_EDGES: [f64; 6] = [0.0, 0.01, 0.02, 0.05, 0.1, f64::INFINITY];
 
+/// A method index and a filter on triplet indices → `(truth_xy, truth_xz, estimate_xy,
+/// estimate_xz)` of each triplet that passes, as [`order_accuracy`] reads them.
+type ItemsFor<'a> = dyn Fn(usize, &dyn Fn(usize) -> bool) -> Vec<(f64, f64, f64, f64)> + 'a;
+
 /// Accuracy by how far apart the two truths of a triplet are, |I(X;Y) − I(X;Z)|: near-ties —
 /// gaps below the estimators' own noise at this N — cap every method's accuracy, so this says
 /// how much of a miss any estimator could avoid.
 fn gap_table(
     methods: &[crate::Method],
     triplets: &[mutinf_gmm::OrderTriplet],
-    items_for: &dyn Fn(usize, &dyn Fn(usize) -> bool) -> Vec<(f64, f64, f64, f64)>,
+    items_for: &ItemsFor<'_>,
 ) -> Table {
     let mut header = vec!["truth gap (nats)".to_string(), "triplets".to_string(), "share %".to_string()];
     header.extend(methods.iter().map(|m| format!("{} accuracy %", m.name())));

@@ -263,10 +263,13 @@ impl mutinf_core::Estimator for RegressionEstimator {
     }
 }
 
+/// One subsample's x and y.
+type Subsample = (Vec<f64>, Vec<f64>);
+
 /// The subsamples a pair is read as: itself when it has at most [`MAX_TRAINED_SAMPLES`] points,
 /// otherwise m = ⌈N / MAX⌉ parts, part j the rows at positions j, j + m, … of the order by
 /// (x, y) — a deterministic, row-order-free split in which each part spans X's range.
-fn split_long(x: &[f64], y: &[f64]) -> Result<Vec<(Vec<f64>, Vec<f64>)>, ModelError> {
+fn split_long(x: &[f64], y: &[f64]) -> Result<Vec<Subsample>, ModelError> {
     // Validates lengths and values once, before any work.
     if x.len() != y.len() {
         return Err(ModelError::LengthMismatch { x: x.len(), y: y.len() });

@@ -130,7 +130,8 @@ impl IicConfig {
                 c = self.clusters
             ));
         }
-        if !(self.lr.is_finite() && self.lr > 0.0) || !(self.lambda.is_finite() && self.lambda > 0.0) {
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        if !positive(self.lr) || !positive(self.lambda) {
             return bad(format!("the learning rate and λ must be positive, got {} and {}", self.lr, self.lambda));
         }
         Ok(())

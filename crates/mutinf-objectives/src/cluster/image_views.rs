@@ -467,7 +467,7 @@ impl ImageViews {
     pub fn new(images: Vec<f32>, views: AffineViews) -> Result<Self, ObjectiveError> {
         views.check()?;
         let pixels = views.size * views.size;
-        if images.is_empty() || images.len() % pixels != 0 {
+        if images.is_empty() || !images.len().is_multiple_of(pixels) {
             return Err(ObjectiveError::InvalidInput(format!(
                 "{} pixel values are not a whole number of {s} x {s} images",
                 images.len(),

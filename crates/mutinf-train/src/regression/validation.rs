@@ -16,7 +16,7 @@ use crate::data::stream_seed;
 
 /// Seed and tag of the validation stream.
 const VALIDATION_SEED: u64 = 0x5641_4c49_4441_5445; // "VALIDATE"
-const TAG_VALIDATION: u64 = 0x5641_4c;
+const TAG_VALIDATION: u64 = 0x0056_414c;
 
 /// Samples per validation sequence.
 const VALIDATION_SAMPLES: usize = 2000;
