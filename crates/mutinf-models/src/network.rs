@@ -367,9 +367,10 @@ impl InfoNet {
     }
 
     /// The most elements any unblocked intermediate tensor of a pass holds per sequence with
-    /// `tokens` context tokens: the token and grid MLPs, the encoder's attention scores and the
-    /// readout. (The decoder's scores are computed in query blocks; see
-    /// [`MAX_TENSOR_ELEMENTS`].) Used to size batches.
+    /// `tokens` context tokens: the token MLP and the encoder's attention scores (over at most
+    /// [`TOKEN_CHUNK`] tokens at a time), the grid MLP, and the scores an estimate reads on the
+    /// host. (The decoder's scores are computed in query blocks; see [`MAX_TENSOR_ELEMENTS`].)
+    /// Used to size an estimate's passes.
     pub fn elements_per_sequence(&self, tokens: usize) -> usize {
         let c = &self.config;
         let hidden = c.d_model * c.mlp_ratio.max(1);
