@@ -99,23 +99,13 @@ impl AttentionBlock {
         chunk: usize,
         kv_chunk: impl Fn(std::ops::Range<usize>) -> Tensor<3>,
     ) -> Tensor<3> {
-        let attn = &self.attn;
-        let [b, lq, d] = q.dims();
-        let (h, dk) = (attn.n_heads, attn.d_k);
-        let query = attn.query.forward(self.norm_q.forward(q.clone())).reshape([b, lq, h, dk]).swap_dims(1, 2);
-        let scale = (dk as f32).sqrt();
+        let query = self.query_heads(q.clone());
+        let scale = (self.attn.d_k as f32).sqrt();
+        let chunk = chunk.max(1);
         // (row maximum [B, h, Lq, 1], sum of exp(s − max) [B, h, Lq, 1], weighted values [B, h, Lq, dk])
         let mut state: Option<(Tensor<4>, Tensor<4>, Tensor<4>)> = None;
-        for start in (0..lk).step_by(chunk.max(1)) {
-            let end = (start + chunk.max(1)).min(lk);
-            let c = end - start;
-            let kv = kv_chunk(start..end);
-            let kvn = match &self.norm_kv {
-                Some(norm) => norm.forward(kv),
-                None => kv,
-            };
-            let key = attn.key.forward(kvn.clone()).reshape([b, c, h, dk]).swap_dims(1, 2).transpose();
-            let value = attn.value.forward(kvn).reshape([b, c, h, dk]).swap_dims(1, 2);
+        for start in (0..lk).step_by(chunk) {
+            let (key, value) = self.key_value_heads(kv_chunk(start..(start + chunk).min(lk)));
             let scores = query.clone().matmul(key).div_scalar(scale);
             let max = scores.clone().max_dim(3);
             let weights = (scores - max.clone()).exp();
@@ -132,8 +122,36 @@ impl AttentionBlock {
             });
         }
         let (_, sum, values) = state.expect("forward_streamed needs at least one key");
-        let context = (values / sum).swap_dims(1, 2).reshape([b, lq, d]);
-        let x = attn.output.forward(context) + q;
+        self.finish(q, values / sum)
+    }
+
+    /// The queries `[Bq, Lq, d]` normalised, projected and split into heads: `[Bq, h, Lq, dk]`.
+    fn query_heads(&self, q: Tensor<3>) -> Tensor<4> {
+        let [bq, lq, _] = q.dims();
+        let (h, dk) = (self.attn.n_heads, self.attn.d_k);
+        self.attn.query.forward(self.norm_q.forward(q)).reshape([bq, lq, h, dk]).swap_dims(1, 2)
+    }
+
+    /// The keys' side `[B, Lk, d]` normalised (cross-attention), projected and split into heads:
+    /// the keys transposed, `[B, h, dk, Lk]`, and the values, `[B, h, Lk, dk]`.
+    fn key_value_heads(&self, kv: Tensor<3>) -> (Tensor<4>, Tensor<4>) {
+        let [b, lk, _] = kv.dims();
+        let (h, dk) = (self.attn.n_heads, self.attn.d_k);
+        let kvn = match &self.norm_kv {
+            Some(norm) => norm.forward(kv),
+            None => kv,
+        };
+        let key = self.attn.key.forward(kvn.clone()).reshape([b, lk, h, dk]).swap_dims(1, 2).transpose();
+        let value = self.attn.value.forward(kvn).reshape([b, lk, h, dk]).swap_dims(1, 2);
+        (key, value)
+    }
+
+    /// The block's output from the attention context per head `[B, h, Lq, dk]`: heads merged,
+    /// output projection plus the residual `q` (`[B, Lq, d]`, or `[1, Lq, d]` broadcast), then
+    /// the residual MLP.
+    fn finish(&self, q: Tensor<3>, context: Tensor<4>) -> Tensor<3> {
+        let [b, h, lq, dk] = context.dims();
+        let x = self.attn.output.forward(context.swap_dims(1, 2).reshape([b, lq, h * dk])) + q;
         x.clone() + self.mlp.forward(self.norm_mlp.forward(x))
     }
 
@@ -151,17 +169,11 @@ impl AttentionBlock {
     /// [`forward_shared_queries`](Self::forward_shared_queries) with the attention scores
     /// computed in query blocks of at most `max_elements` elements each.
     fn forward_shared_queries_within(&self, q: Tensor<3>, kv: Tensor<3>, max_elements: usize) -> Tensor<3> {
-        let attn = &self.attn;
-        let [_, lq, d] = q.dims();
+        let [_, lq, _] = q.dims();
         let [b, lk, _] = kv.dims();
-        let (h, dk) = (attn.n_heads, attn.d_k);
-        let kvn = match &self.norm_kv {
-            Some(norm) => norm.forward(kv),
-            None => kv,
-        };
-        let query = attn.query.forward(self.norm_q.forward(q.clone())).reshape([1, lq, h, dk]).swap_dims(1, 2);
-        let key = attn.key.forward(kvn.clone()).reshape([b, lk, h, dk]).swap_dims(1, 2).transpose();
-        let value = attn.value.forward(kvn).reshape([b, lk, h, dk]).swap_dims(1, 2);
+        let (h, dk) = (self.attn.n_heads, self.attn.d_k);
+        let query = self.query_heads(q.clone());
+        let (key, value) = self.key_value_heads(kv);
         // The scores [B, h, Lq, Lk] are the largest tensor of the network (G² queries for every
         // sequence): computed in blocks of queries so that none exceeds `max_elements` (GPU
         // backends cap a single buffer; wgpu at 2 GiB).
@@ -178,9 +190,7 @@ impl AttentionBlock {
             })
             .collect();
         let context = if contexts.len() == 1 { contexts.into_iter().next().unwrap() } else { Tensor::cat(contexts, 2) };
-        let context = context.swap_dims(1, 2).reshape([b, lq, d]);
-        let x = attn.output.forward(context) + q;
-        x.clone() + self.mlp.forward(self.norm_mlp.forward(x))
+        self.finish(q, context)
     }
 }
 
@@ -417,13 +427,13 @@ impl InfoNet {
         let [b, n, _] = points.dims();
         let [l, d] = self.latents.dims();
         let latents = self.latents.val().unsqueeze_dim::<3>(0).expand([b, l, d]);
+        let embed = |points: Tensor<3>| self.token_embed.forward(self.token_features(points));
         let mut latents = if n <= chunk {
-            self.encoder_cross.forward(latents, Some(self.token_embed.forward(self.token_features(points))))
+            self.encoder_cross.forward(latents, Some(embed(points)))
         } else {
             // Long sequences: embed and attend to the tokens a chunk at a time (same result).
-            self.encoder_cross.forward_streamed(latents, n, chunk, |range| {
-                self.token_embed.forward(self.token_features(points.clone().slice([0..b, range, 0..2])))
-            })
+            self.encoder_cross
+                .forward_streamed(latents, n, chunk, |range| embed(points.clone().slice([0..b, range, 0..2])))
         };
         for block in &self.encoder_self {
             latents = block.forward(latents, None);

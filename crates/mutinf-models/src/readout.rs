@@ -74,6 +74,13 @@ pub fn bilinear_corners(u: f32, v: f32, grid: usize) -> ([i64; 4], [f32; 4]) {
     )
 }
 
+/// The points one sequence's bound reads, in the order both readouts use: the `scored` pairs,
+/// then one block per permutation with v permuted, `(u_k, v_perm[k])`.
+fn read_points<'a>(scored: &'a [(f32, f32)], perms: &'a [Vec<u32>]) -> impl Iterator<Item = (f32, f32)> + 'a {
+    let permuted = perms.iter().flat_map(move |perm| perm.iter().enumerate().map(move |(k, &p)| (scored[k].0, scored[p as usize].1)));
+    scored.iter().copied().chain(permuted)
+}
+
 /// Host-side description of where the bound reads each table of a batch: for every sequence,
 /// `points = n_score * (1 + R)` points — first the `n_score` joint pairs, then R blocks of
 /// `n_score` permuted pairs — each as four corner indices and weights.
@@ -115,14 +122,8 @@ impl ReadoutPlan {
                     corners.extend_from_slice(&i);
                     weights.extend_from_slice(&w);
                 };
-                let pairs = &scored[b];
-                for &(u, v) in pairs {
+                for (u, v) in read_points(&scored[b], &perms[b]) {
                     push(u, v);
-                }
-                for perm in &perms[b] {
-                    for (k, &p) in perm.iter().enumerate() {
-                        push(pairs[k].0, pairs[p as usize].1);
-                    }
                 }
                 (corners, weights)
             })
@@ -218,11 +219,8 @@ impl SequenceScores {
             let (idx, w) = bilinear_corners(u, v, grid);
             idx.iter().zip(w).map(|(&i, w)| table[i as usize] * w).sum()
         };
-        let joint = scored.iter().map(|&(u, v)| at(u, v)).collect();
-        let marginal = perms
-            .iter()
-            .flat_map(|perm| perm.iter().enumerate().map(|(k, &p)| at(scored[k].0, scored[p as usize].1)))
-            .collect();
+        let mut joint: Vec<f32> = read_points(scored, perms).map(|(u, v)| at(u, v)).collect();
+        let marginal = joint.split_off(scored.len());
         Self { joint, marginal }
     }
 
